@@ -1,0 +1,231 @@
+import type { RelationKind } from '../model/graph-model';
+import type { EpochMs, GraphNode, GraphRelationship } from '../model/graph-types';
+import { isValidAt } from '../model/graph-types';
+import type { LineageGraph } from './lineage-graph';
+
+/**
+ * Who is accountable for an NHI. PRODUCT.md, "Lineage":
+ *  1. a declared owner (OWNS);
+ *  2. its creator (CREATED), resolved in turn when the creator is an NHI or a workload;
+ *  3. the owner of a workload that runs as it (RUNS_AS);
+ *  4. for a vendor-supplied NHI, the vendor's sponsor.
+ * The first candidate that is an active person wins. An NHI supplied by a vendor whose
+ * contract has ended is ORPHANED whatever else covers it.
+ */
+
+export type LineageStatus = 'ACCOUNTABLE' | 'ORPHANED' | 'UNOWNED';
+
+export interface LineageStep {
+  readonly from: GraphNode;
+  readonly relation: RelationKind;
+  readonly to: GraphNode;
+  readonly evidence: readonly string[];
+  readonly since: EpochMs;
+}
+
+export interface Lineage {
+  readonly root: GraphNode;
+  readonly status: LineageStatus;
+  /** The active person who answers for the root, when ACCOUNTABLE. */
+  readonly accountable: GraphNode | null;
+  /** When ORPHANED: the first person on the chains (who left), or the sponsor of an ended vendor. */
+  readonly lastAccountable: GraphNode | null;
+  /** From the human (or vendor) down to the root, in graph direction. */
+  readonly chain: readonly LineageStep[];
+  /** One sentence: which rule decided. */
+  readonly reason: string;
+}
+
+/** How far chains of NHIs creating NHIs are followed. Stores fetch this many hops upstream. */
+export const MAX_LINEAGE_DEPTH = 8;
+
+/** The relationships a store must fetch, walking upstream from a root, to resolve lineage. */
+export const LINEAGE_UPSTREAM: readonly RelationKind[] = ['OWNS', 'CREATED', 'RUNS_AS', 'SUPPLIES', 'SPONSORS'];
+/** Followed downstream from a credential (a credential answers to the NHI it authenticates). */
+export const LINEAGE_DOWNSTREAM: readonly RelationKind[] = ['AUTHENTICATES'];
+/** Walking downstream from a person: the NHIs they could be accountable for. */
+export const ACCOUNTABILITY_DOWNSTREAM: readonly RelationKind[] = ['OWNS', 'CREATED', 'RUNS_AS', 'SPONSORS', 'SUPPLIES'];
+
+interface Candidate {
+  readonly terminal: GraphNode;
+  readonly chain: readonly LineageStep[];
+  readonly rule: string;
+}
+
+export function isPersonActive(person: GraphNode, asOf: EpochMs): boolean {
+  if (person.kind !== 'Person' || !isValidAt(person, asOf)) return false;
+  const leftAt = person.attributes['leftAt'];
+  return !(typeof leftAt === 'number' && leftAt <= asOf);
+}
+
+export function hasPersonLeft(person: GraphNode, asOf: EpochMs): boolean {
+  const leftAt = person.attributes['leftAt'];
+  return person.kind === 'Person' && typeof leftAt === 'number' && leftAt <= asOf;
+}
+
+export function isVendorEnded(vendor: GraphNode, asOf: EpochMs): boolean {
+  const endedAt = vendor.attributes['endedAt'];
+  return vendor.kind === 'Vendor' && ((typeof endedAt === 'number' && endedAt <= asOf) || (vendor.validTo !== null && vendor.validTo <= asOf));
+}
+
+export function resolveLineage(graph: LineageGraph, rootId: string, asOf: EpochMs): Lineage | null {
+  const root = graph.node(rootId);
+  if (!root) return null;
+
+  const endedVendor = graph
+    .into(rootId, 'SUPPLIES', asOf)
+    .find((rel) => { const v = graph.node(rel.from); return v !== undefined && isVendorEnded(v, asOf); });
+  if (root.kind === 'NHI' && endedVendor) {
+    const vendor = graph.node(endedVendor.from)!;
+    const sponsorRel = graph.into(vendor.id, 'SPONSORS', asOf)[0];
+    const sponsor = sponsorRel ? graph.node(sponsorRel.from) ?? null : null;
+    const chain = [...(sponsorRel && sponsor ? [step(sponsor, sponsorRel, vendor)] : []), step(vendor, endedVendor, root)];
+    return {
+      root,
+      status: 'ORPHANED',
+      accountable: null,
+      lastAccountable: sponsor,
+      chain,
+      reason: `supplied by vendor ${vendor.id}, whose contract has ended`,
+    };
+  }
+
+  let firstLeft: Candidate | undefined;
+  for (const candidate of candidates(graph, root, asOf, new Set([root.id]), 0)) {
+    if (isPersonActive(candidate.terminal, asOf)) {
+      return {
+        root,
+        status: 'ACCOUNTABLE',
+        accountable: candidate.terminal,
+        lastAccountable: null,
+        chain: candidate.chain,
+        reason: candidate.rule,
+      };
+    }
+    firstLeft ??= candidate;
+  }
+  if (firstLeft) {
+    const terminal = firstLeft.terminal;
+    return {
+      root,
+      status: 'ORPHANED',
+      accountable: null,
+      lastAccountable: terminal.kind === 'Person' ? terminal : null,
+      chain: firstLeft.chain,
+      reason:
+        terminal.kind === 'Person'
+          ? `every chain ends at a person who left; first: ${firstLeft.rule}`
+          : `every chain ends at a vendor whose contract ended (${terminal.id})`,
+    };
+  }
+  return { root, status: 'UNOWNED', accountable: null, lastAccountable: null, chain: [], reason: 'no owner, creator, workload owner or vendor sponsor' };
+}
+
+function step(from: GraphNode, rel: GraphRelationship, to: GraphNode): LineageStep {
+  return { from, relation: rel.type, to, evidence: rel.evidence, since: rel.validFrom };
+}
+
+/** Every chain that ends at a person (or an ended vendor), in the order of the rules. */
+function* candidates(
+  graph: LineageGraph,
+  node: GraphNode,
+  asOf: EpochMs,
+  visiting: Set<string>,
+  depth: number,
+): Generator<Candidate> {
+  if (depth >= MAX_LINEAGE_DEPTH) return;
+
+  for (const rel of graph.into(node.id, 'OWNS', asOf)) {
+    const owner = graph.node(rel.from);
+    if (owner?.kind === 'Person') yield { terminal: owner, chain: [step(owner, rel, node)], rule: `declared owner ${owner.id} of ${node.id}` };
+  }
+
+  for (const rel of graph.into(node.id, 'CREATED', asOf)) {
+    const creator = graph.node(rel.from);
+    if (!creator) continue;
+    if (creator.kind === 'Person') {
+      yield { terminal: creator, chain: [step(creator, rel, node)], rule: `creator ${creator.id} of ${node.id}` };
+    } else if ((creator.kind === 'NHI' || creator.kind === 'Workload') && !visiting.has(creator.id)) {
+      yield* through(graph, creator, rel, node, asOf, visiting, depth);
+    }
+  }
+
+  if (node.kind === 'NHI') {
+    for (const rel of graph.into(node.id, 'RUNS_AS', asOf)) {
+      const workload = graph.node(rel.from);
+      if (workload && !visiting.has(workload.id)) yield* through(graph, workload, rel, node, asOf, visiting, depth);
+    }
+    for (const rel of graph.into(node.id, 'SUPPLIES', asOf)) {
+      const vendor = graph.node(rel.from);
+      if (!vendor) continue;
+      if (isVendorEnded(vendor, asOf)) {
+        yield { terminal: vendor, chain: [step(vendor, rel, node)], rule: `vendor ${vendor.id} (contract ended)` };
+        continue;
+      }
+      for (const sponsorship of graph.into(vendor.id, 'SPONSORS', asOf)) {
+        const sponsor = graph.node(sponsorship.from);
+        if (sponsor?.kind === 'Person') {
+          yield {
+            terminal: sponsor,
+            chain: [step(sponsor, sponsorship, vendor), step(vendor, rel, node)],
+            rule: `sponsor ${sponsor.id} of vendor ${vendor.id}`,
+          };
+        }
+      }
+    }
+  }
+
+  if (node.kind === 'Credential') {
+    for (const rel of graph.outOf(node.id, 'AUTHENTICATES', asOf)) {
+      const nhi = graph.node(rel.to);
+      if (!nhi || visiting.has(nhi.id)) continue;
+      visiting.add(nhi.id);
+      for (const candidate of candidates(graph, nhi, asOf, visiting, depth + 1)) {
+        yield { ...candidate, chain: [...candidate.chain, step(node, rel, nhi)], rule: `${candidate.rule}, through the NHI it authenticates` };
+      }
+      visiting.delete(nhi.id);
+    }
+  }
+}
+
+function* through(
+  graph: LineageGraph,
+  via: GraphNode,
+  rel: GraphRelationship,
+  node: GraphNode,
+  asOf: EpochMs,
+  visiting: Set<string>,
+  depth: number,
+): Generator<Candidate> {
+  visiting.add(via.id);
+  const verb = rel.type === 'RUNS_AS' ? `owner of workload ${via.id} that runs as ${node.id}` : `accountable for ${via.id}, which created ${node.id}`;
+  for (const candidate of candidates(graph, via, asOf, visiting, depth + 1)) {
+    yield { ...candidate, chain: [...candidate.chain, step(via, rel, node)], rule: `${candidate.terminal.id}: ${verb}` };
+  }
+  visiting.delete(via.id);
+}
+
+/**
+ * The NHIs for which `person` was the accountable human when they left, and which no other
+ * active candidate covers as of `asOf`. `candidateIds` are the NHIs downstream of the person.
+ */
+export function findOrphanedBy(
+  graph: LineageGraph,
+  personId: string,
+  candidateIds: Iterable<string>,
+  asOf: EpochMs,
+): Lineage[] {
+  const person = graph.node(personId);
+  if (!person || !hasPersonLeft(person, asOf)) return [];
+  const leftAt = person.attributes['leftAt'] as number;
+  const result: Lineage[] = [];
+  for (const id of new Set(candidateIds)) {
+    const node = graph.node(id);
+    if (node?.kind !== 'NHI') continue;
+    const before = resolveLineage(graph, id, leftAt - 1);
+    if (before?.status !== 'ACCOUNTABLE' || before.accountable?.id !== personId) continue;
+    const now = resolveLineage(graph, id, asOf);
+    if (now && now.status !== 'ACCOUNTABLE') result.push({ ...now, lastAccountable: person });
+  }
+  return result.sort((a, b) => (a.root.id < b.root.id ? -1 : 1));
+}

@@ -1,0 +1,62 @@
+import type { NodeKind, RelationKind } from '../model/graph-model';
+import type { EpochMs, GraphNode, GraphRelationship } from '../model/graph-types';
+import { isValidAt } from '../model/graph-types';
+
+/**
+ * An in-memory slice of the graph that a store fetched in a bounded number of queries: the
+ * nodes and relationships (all of their intervals) around some roots. The lineage rules read
+ * it as of any time, so one fetch answers several questions.
+ */
+export class LineageGraph {
+  private readonly nodes = new Map<string, GraphNode>();
+  private readonly incoming = new Map<string, GraphRelationship[]>();
+  private readonly outgoing = new Map<string, GraphRelationship[]>();
+
+  constructor(nodes: Iterable<GraphNode>, relationships: Iterable<GraphRelationship>) {
+    for (const node of nodes) this.nodes.set(node.id, node);
+    const seen = new Set<string>();
+    for (const rel of relationships) {
+      const key = `${rel.type}|${rel.from}|${rel.to}|${rel.validFrom}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      push(this.incoming, rel.to, rel);
+      push(this.outgoing, rel.from, rel);
+    }
+  }
+
+  node(id: string): GraphNode | undefined {
+    return this.nodes.get(id);
+  }
+
+  allNodes(): IterableIterator<GraphNode> {
+    return this.nodes.values();
+  }
+
+  /** Relationships of `type` into `id` that hold at `asOf`, oldest first (a stable order). */
+  into(id: string, type: RelationKind, asOf: EpochMs): GraphRelationship[] {
+    return select(this.incoming.get(id), type, asOf);
+  }
+
+  /** Relationships of `type` out of `id` that hold at `asOf`, oldest first. */
+  outOf(id: string, type: RelationKind, asOf: EpochMs): GraphRelationship[] {
+    return select(this.outgoing.get(id), type, asOf);
+  }
+
+  isKind(id: string, ...kinds: NodeKind[]): boolean {
+    const node = this.nodes.get(id);
+    return node !== undefined && kinds.includes(node.kind);
+  }
+}
+
+function push(map: Map<string, GraphRelationship[]>, key: string, rel: GraphRelationship): void {
+  const list = map.get(key);
+  if (list) list.push(rel);
+  else map.set(key, [rel]);
+}
+
+function select(list: GraphRelationship[] | undefined, type: RelationKind, asOf: EpochMs): GraphRelationship[] {
+  if (!list) return [];
+  return list
+    .filter((rel) => rel.type === type && isValidAt(rel, asOf))
+    .sort((a, b) => a.validFrom - b.validFrom || (a.from < b.from ? -1 : a.from > b.from ? 1 : 0));
+}

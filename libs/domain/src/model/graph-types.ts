@@ -1,0 +1,53 @@
+import type { Confidence, NodeKind, RelationKind } from './graph-model';
+
+/** Epoch milliseconds. Every time inside the domain is one; transports convert at the edge. */
+export type EpochMs = number;
+
+export type AttributeValue = string | number | boolean | null | readonly string[];
+export type Attributes = Readonly<Record<string, AttributeValue>>;
+
+/** A node as the store holds it: its latest known properties and its validity interval. */
+export interface GraphNode {
+  readonly id: string;
+  readonly kind: NodeKind;
+  readonly name: string | null;
+  readonly source: string | null;
+  readonly firstSeen: EpochMs;
+  readonly lastSeen: EpochMs;
+  readonly validFrom: EpochMs;
+  readonly validTo: EpochMs | null;
+  /** True while the node is known only from references (no defining event yet). */
+  readonly placeholder: boolean;
+  readonly attributes: Attributes;
+}
+
+/** One validity interval of a relationship. A relationship granted twice has two. */
+export interface GraphRelationship {
+  readonly type: RelationKind;
+  readonly from: string;
+  readonly to: string;
+  readonly validFrom: EpochMs;
+  readonly validTo: EpochMs | null;
+  readonly firstSeen: EpochMs;
+  readonly lastSeen: EpochMs;
+  readonly confidence: Confidence;
+  readonly source: string | null;
+  readonly evidence: readonly string[];
+  readonly attributes: Attributes;
+}
+
+export function isValidAt(item: { validFrom: EpochMs; validTo: EpochMs | null }, asOf: EpochMs): boolean {
+  return item.validFrom <= asOf && (item.validTo === null || asOf < item.validTo);
+}
+
+export interface Page<T> {
+  readonly items: readonly T[];
+  readonly totalCount: number;
+  readonly endCursor: string | null;
+  readonly hasNextPage: boolean;
+}
+
+export interface PageRequest {
+  readonly first: number;
+  readonly after?: string | null;
+}

@@ -1,0 +1,41 @@
+import type { EpochMs, GraphNode, GraphRelationship } from '../model/graph-types';
+
+export const OFFBOARDING_ACTIONS = ['REASSIGN', 'ROTATE', 'DISABLE', 'REVOKE'] as const;
+export type OffboardingActionKind = (typeof OFFBOARDING_ACTIONS)[number];
+
+export interface OffboardingAction {
+  readonly targetId: string;
+  readonly action: OffboardingActionKind;
+  readonly reason: string;
+  readonly suggestedOwnerId: string | null;
+  readonly evidence: readonly string[];
+}
+
+export interface OffboardingPlan {
+  /** The person or vendor who left. */
+  readonly subjectId: string;
+  readonly subjectKind: 'Person' | 'Vendor';
+  /** The id of the triggering event; one plan per trigger. */
+  readonly triggeredBy: string;
+  readonly triggerSource: string;
+  readonly triggerType: string;
+  /** When the person left or the contract ended (event time). */
+  readonly effectiveAt: EpochMs;
+  readonly createdAt: EpochMs;
+  readonly actions: readonly OffboardingAction[];
+  /** Set when the person joined again: the plan no longer stands. */
+  readonly supersededAt: EpochMs | null;
+}
+
+/**
+ * What the offboarding rules read about a leaver, fetched by the store in a bounded number of
+ * queries: the nodes and relationships around the leaver, with every interval, so the rules can
+ * evaluate lineage as of the leaving time.
+ */
+export interface OffboardingContext {
+  readonly subject: GraphNode;
+  readonly nodes: readonly GraphNode[];
+  readonly relationships: readonly GraphRelationship[];
+  /** NHIs downstream of the subject: the ones it may have been accountable for. */
+  readonly candidateNhiIds: readonly string[];
+}

@@ -1,0 +1,186 @@
+import type { BlastRadius } from '../blast/blast-radius';
+import type { GraphFact } from '../facts/graph-fact';
+import type { Lineage } from '../lineage/accountability';
+import type { RelationKind } from '../model/graph-model';
+import type { EpochMs, GraphNode, GraphRelationship, Page, PageRequest } from '../model/graph-types';
+import type { Finding, FindingsQuery } from '../findings/finding';
+import type { OffboardingContext, OffboardingPlan } from '../offboarding/offboarding-plan';
+
+/**
+ * The graph-store port, in the domain's terms. The embedded (SQLite) and Neo4j adapters
+ * implement it; `tests/conformance/` runs the same cases against both. Traversals run inside
+ * the store: no method's number of round trips grows with the size of the graph.
+ */
+
+/** An event that passed validation, with the facts its transform produced. */
+export interface AcceptedEvent {
+  readonly source: string;
+  readonly id: string;
+  readonly type: string;
+  readonly time: EpochMs;
+  readonly subject: string | null;
+  /** A one-line, secret-free description for timelines. */
+  readonly summary: string;
+  /** The entities whose timeline this event belongs on. */
+  readonly entityIds: readonly string[];
+  readonly facts: readonly GraphFact[];
+}
+
+/** Input that could not be accepted, kept with its original bytes. */
+export interface DeadLetter {
+  readonly raw: Buffer;
+  readonly reason: string;
+  /** The field the reason names (`data.personId`), when one does. */
+  readonly field: string | null;
+  /** Where it came from: `http`, `file:<name>:<line>`, `kafka:<topic>/<partition>/<offset>`. */
+  readonly origin: string;
+  readonly source: string | null;
+  readonly type: string | null;
+  readonly receivedAt: EpochMs;
+}
+
+export interface IngestBatch {
+  readonly events: readonly AcceptedEvent[];
+  readonly deadLetters: readonly DeadLetter[];
+  /** Written in the same transaction: where a resumable stream (a file) got to. */
+  readonly checkpoint?: { readonly stream: string; readonly position: string };
+}
+
+export type EventOutcome = 'accepted' | 'duplicate';
+
+export interface BatchOutcome {
+  /** One per event of the batch, in order. */
+  readonly outcomes: readonly EventOutcome[];
+}
+
+export interface TimelineEntry {
+  readonly eventId: string;
+  readonly source: string;
+  readonly type: string;
+  readonly time: EpochMs;
+  readonly subject: string | null;
+  readonly summary: string;
+}
+
+export interface SourceStatus {
+  readonly source: string;
+  readonly type: string;
+  readonly accepted: number;
+  readonly duplicates: number;
+  readonly rejected: number;
+  readonly lastEventTime: EpochMs | null;
+}
+
+export interface IngestionStatus {
+  readonly sources: readonly SourceStatus[];
+  readonly deadLettered: number;
+}
+
+export interface DeadLetterRecord extends DeadLetter {
+  readonly seq: number;
+}
+
+export interface OrphanedNhi {
+  readonly lineage: Lineage;
+  /** The NHI's credentials that are still active as of the question's time. */
+  readonly credentials: readonly GraphNode[];
+}
+
+export interface Neighbour {
+  readonly node: GraphNode;
+  readonly relationship: GraphRelationship;
+}
+
+export interface NeighbourQuery {
+  readonly id: string;
+  readonly type: RelationKind;
+  readonly direction: 'out' | 'in';
+  readonly asOf: EpochMs;
+  readonly page: PageRequest;
+}
+
+export interface BlastRadiusQuery {
+  /** A credential or an NHI. */
+  readonly rootId: string;
+  readonly maxDepth: number;
+  readonly asOf: EpochMs;
+}
+
+export interface GraphWriter {
+  /** Apply a batch atomically: events not seen before (by source + id) apply, the rest are duplicates. */
+  applyBatch(batch: IngestBatch): Promise<BatchOutcome>;
+  /** The last position written for a resumable stream. */
+  checkpoint(stream: string): Promise<string | null>;
+}
+
+export interface GraphReader {
+  getNode(id: string): Promise<GraphNode | null>;
+  getNodes(ids: readonly string[]): Promise<GraphNode[]>;
+  neighbours(query: NeighbourQuery): Promise<Page<Neighbour>>;
+  lineage(id: string, asOf: EpochMs): Promise<Lineage | null>;
+  orphanedBy(personId: string, asOf: EpochMs): Promise<OrphanedNhi[]>;
+  /** NHIs with no active accountable person (ORPHANED or UNOWNED), by id. */
+  orphans(asOf: EpochMs, page: PageRequest): Promise<Page<Lineage>>;
+  blastRadius(query: BlastRadiusQuery): Promise<BlastRadius | null>;
+  timeline(entityId: string, from: EpochMs | null, to: EpochMs | null, page: PageRequest): Promise<Page<TimelineEntry>>;
+}
+
+export interface IngestionLedger {
+  ingestionStatus(): Promise<IngestionStatus>;
+  deadLetters(page: PageRequest): Promise<Page<DeadLetterRecord>>;
+}
+
+export interface FindingsReader {
+  findings(query: FindingsQuery): Promise<Page<Finding>>;
+}
+
+/** Where plans and their pending deliveries live; a plan and its outbox rows commit together. */
+export interface PlanRepository {
+  /** Everything the offboarding rules need about a leaver or an ended vendor, as of `asOf`. */
+  offboardingContext(subjectId: string, asOf: EpochMs): Promise<OffboardingContext | null>;
+  /** Store a plan and queue its deliveries; false (and nothing written) when its trigger has a plan. */
+  savePlan(plan: OffboardingPlan, channels: readonly string[]): Promise<boolean>;
+  latestPlan(subjectId: string): Promise<OffboardingPlan | null>;
+  listPlans(page: PageRequest): Promise<Page<OffboardingPlan>>;
+  pendingDeliveries(channel: string, now: EpochMs, limit: number): Promise<PendingDelivery[]>;
+  markDelivered(deliveryId: number, at: EpochMs): Promise<void>;
+  markDeliveryFailed(deliveryId: number, error: string, retryAt: EpochMs): Promise<void>;
+}
+
+export interface PendingDelivery {
+  readonly deliveryId: number;
+  readonly channel: string;
+  readonly plan: OffboardingPlan;
+  readonly attempts: number;
+}
+
+export const API_ROLES = ['analyst', 'responder', 'automation', 'admin'] as const;
+export type ApiRole = (typeof API_ROLES)[number];
+
+export interface ApiKeyRecord {
+  /** Public id, part of the key string; the secret part is never stored. */
+  readonly id: string;
+  readonly role: ApiRole;
+  readonly ownerId: string;
+  /** scrypt hash of the secret part, with its salt and parameters. */
+  readonly hash: string;
+  readonly createdAt: EpochMs;
+  readonly expiresAt: EpochMs;
+  readonly revokedAt: EpochMs | null;
+  readonly description: string | null;
+}
+
+export interface ApiKeyRepository {
+  saveApiKey(key: ApiKeyRecord): Promise<void>;
+  findApiKey(id: string): Promise<ApiKeyRecord | null>;
+  listApiKeys(): Promise<ApiKeyRecord[]>;
+  revokeApiKey(id: string, at: EpochMs): Promise<boolean>;
+}
+
+export interface GraphStore extends GraphWriter, GraphReader, IngestionLedger, FindingsReader, PlanRepository, ApiKeyRepository {
+  readonly kind: 'embedded' | 'neo4j';
+  close(): Promise<void>;
+}
+
+/** Injection token for the store (a string, so the domain stays free of framework types). */
+export const GRAPH_STORE = 'GRAPH_STORE';
