@@ -67,4 +67,16 @@ export interface UnrelateOthersFact extends FactBase {
   readonly keep: readonly string[];
 }
 
-export type GraphFact = NodeFact | RetireNodeFact | RelateFact | UnrelateFact | UnrelateOthersFact;
+/**
+ * From `time` on, `toId` takes over the relationships of `types` that `fromId` has open at that
+ * time (a rotated credential's successor authenticates the same NHI, sits in the same stores and
+ * is used by the same workloads). The store resolves which relationships those are.
+ */
+export interface InheritFact extends FactBase {
+  readonly op: 'inherit';
+  readonly fromId: string;
+  readonly toId: string;
+  readonly types: readonly RelationKind[];
+}
+
+export type GraphFact = NodeFact | RetireNodeFact | RelateFact | UnrelateFact | UnrelateOthersFact | InheritFact;

@@ -50,9 +50,9 @@ export const RELATION_KINDS = {
   GRANTS: { from: ['Role'], to: ['Resource'] },
   SUPPLIES: { from: ['Vendor'], to: ['NHI'] },
   SPONSORS: { from: ['Person'], to: ['Vendor'] },
-  USED: { from: ['Person'], to: ['NHI'] },
+  USED: { from: ['Person'], to: ['NHI', 'Credential'] },
   /** Observed use of a resource by an NHI (from audit events); our extension, feeds NHI5. */
-  ACCESSED: { from: ['NHI'], to: ['Resource'] },
+  ACCESSED: { from: ['NHI', 'Credential'], to: ['Resource'] },
   /** A workload deployed by a CI pipeline (ci.pipeline.ran deployedTo); our extension. */
   DEPLOYS: { from: ['Workload'], to: ['Workload'] },
 } as const satisfies Record<string, { from: readonly NodeKind[]; to: readonly NodeKind[] }>;
@@ -98,6 +98,19 @@ export const VAULT_STORE_KINDS = ['vault', 'secrets_manager', 'key_vault', 'secr
 
 export function levelRank(level: AccessLevel): number {
   return ACCESS_LEVELS.indexOf(level);
+}
+
+/**
+ * The kind an id names, from its namespace prefix (`person:e1001` → Person), or `fallback`
+ * when the prefix names none of `allowed`. References to nodes not seen yet use it.
+ */
+export function inferKind(id: string, allowed: readonly NodeKind[], fallback: NodeKind): NodeKind {
+  const colon = id.indexOf(':');
+  if (colon > 0) {
+    const prefix = id.slice(0, colon);
+    for (const kind of allowed) if (NODE_KINDS[kind].idPrefix === prefix) return kind;
+  }
+  return fallback;
 }
 
 export function isNodeKind(value: unknown): value is NodeKind {
