@@ -9,3 +9,4 @@ export * from './errors/domain-error';
 export * from './findings/finding';
 export * from './offboarding/offboarding-plan';
 export * from './ports/graph-store.port';
+export * from './facts/batch-application';

@@ -77,10 +77,10 @@ export function mergeNode(existing: NodeState | undefined, fact: NodeFact): Node
   };
 }
 
-export function retireNode(existing: NodeState | undefined, fact: RetireNodeFact, kind: NodeKind): NodeState {
+export function retireNode(existing: NodeState | undefined, fact: RetireNodeFact): NodeState {
   const base: NodeState = existing ?? {
     id: fact.id,
-    kind,
+    kind: fact.kind,
     name: null,
     source: fact.source,
     firstSeen: fact.time,

@@ -34,6 +34,8 @@ export interface NodeFact extends FactBase {
 export interface RetireNodeFact extends FactBase {
   readonly op: 'retire';
   readonly id: string;
+  /** The kind the node has, for a removal that arrives before anything else about it. */
+  readonly kind: NodeKind;
 }
 
 /** The relationship holds at `time` (opens an interval, or confirms an open one). */

@@ -1,0 +1,188 @@
+import type { RelationKind } from '../model/graph-model';
+import type { GraphRelationship } from '../model/graph-types';
+import { isValidAt } from '../model/graph-types';
+import type { GraphFact } from './graph-fact';
+import type { IntervalChange, NodeState } from './fact-merge';
+import { applyIntervalChanges, mergeNode, relate, retireNode, unrelate } from './fact-merge';
+
+/**
+ * How every store applies a batch of facts, in three steps that keep the adapters to I/O:
+ *  1. `stateRequest(facts)` says what to load: nodes, relationship keys, and the relationships
+ *     of a type at an anchor node (for `unrelate-others` and `inherit`);
+ *  2. the adapter loads that state in a few bulk reads, inside its write transaction;
+ *  3. `applyFacts(state, facts)` applies the facts in memory with the merge rules and returns
+ *     only what changed, which the adapter writes back in bulk.
+ * Facts of many events coalesce: a node touched by a thousand events is written once.
+ */
+
+export interface RelKey {
+  readonly type: RelationKind;
+  readonly from: string;
+  readonly to: string;
+}
+
+export function relKeyString(key: RelKey): string {
+  return `${key.type}\u0000${key.from}\u0000${key.to}`;
+}
+
+/** All relationships of `type` whose `side` end is `id`. */
+export interface AnchorRequest {
+  readonly type: RelationKind;
+  readonly side: 'from' | 'to';
+  readonly id: string;
+}
+
+export interface StateRequest {
+  readonly nodeIds: ReadonlySet<string>;
+  readonly relKeys: ReadonlyMap<string, RelKey>;
+  readonly anchors: readonly AnchorRequest[];
+}
+
+export interface LoadedState {
+  readonly nodes: ReadonlyMap<string, NodeState>;
+  /** Every interval of every relationship key the request named or an anchor reached. */
+  readonly relationships: readonly GraphRelationship[];
+}
+
+export interface RelationshipWrite {
+  readonly key: RelKey;
+  /** The key's full interval list after the batch; the adapter replaces the stored list with it. */
+  readonly intervals: readonly GraphRelationship[];
+}
+
+export interface WriteSet {
+  readonly nodes: readonly NodeState[];
+  readonly relationships: readonly RelationshipWrite[];
+}
+
+const INHERIT_SIDES: Readonly<Partial<Record<RelationKind, 'from' | 'to'>>> = {
+  AUTHENTICATES: 'from',
+  STORED_IN: 'from',
+  USES: 'to',
+};
+
+/** Which end of `type` a credential (or any inherited node) stands on. */
+export function inheritSide(type: RelationKind): 'from' | 'to' {
+  return INHERIT_SIDES[type] ?? 'from';
+}
+
+export function stateRequest(facts: readonly GraphFact[]): StateRequest {
+  const nodeIds = new Set<string>();
+  const relKeys = new Map<string, RelKey>();
+  const anchors = new Map<string, AnchorRequest>();
+  const addAnchor = (anchor: AnchorRequest): void => {
+    anchors.set(`${anchor.type}|${anchor.side}|${anchor.id}`, anchor);
+  };
+  for (const fact of facts) {
+    switch (fact.op) {
+      case 'node':
+      case 'retire':
+        nodeIds.add(fact.id);
+        break;
+      case 'relate':
+      case 'unrelate': {
+        const key: RelKey = { type: fact.type, from: fact.from, to: fact.to };
+        relKeys.set(relKeyString(key), key);
+        break;
+      }
+      case 'unrelate-others':
+        addAnchor({ type: fact.type, side: fact.anchor, id: fact.anchorId });
+        break;
+      case 'inherit':
+        for (const type of fact.types) {
+          addAnchor({ type, side: inheritSide(type), id: fact.fromId });
+          addAnchor({ type, side: inheritSide(type), id: fact.toId });
+        }
+        break;
+    }
+  }
+  return { nodeIds, relKeys, anchors: [...anchors.values()] };
+}
+
+export function applyFacts(state: LoadedState, facts: readonly GraphFact[]): WriteSet {
+  const nodes = new Map(state.nodes);
+  const dirtyNodes = new Set<string>();
+  const intervals = new Map<string, GraphRelationship[]>();
+  const keys = new Map<string, RelKey>();
+  const byAnchor = new Map<string, Set<string>>();
+  const dirtyRels = new Set<string>();
+
+  const index = (key: RelKey, keyString: string): void => {
+    keys.set(keyString, key);
+    for (const side of ['from', 'to'] as const) {
+      const anchorKey = `${key.type}|${side}|${key[side]}`;
+      let set = byAnchor.get(anchorKey);
+      if (!set) byAnchor.set(anchorKey, (set = new Set()));
+      set.add(keyString);
+    }
+  };
+  for (const rel of state.relationships) {
+    const key: RelKey = { type: rel.type, from: rel.from, to: rel.to };
+    const keyString = relKeyString(key);
+    const list = intervals.get(keyString);
+    if (list) list.push(rel);
+    else {
+      intervals.set(keyString, [rel]);
+      index(key, keyString);
+    }
+  }
+  for (const list of intervals.values()) list.sort((a, b) => a.validFrom - b.validFrom);
+
+  const change = (key: RelKey, apply: (current: readonly GraphRelationship[]) => IntervalChange[]): void => {
+    const keyString = relKeyString(key);
+    const current = intervals.get(keyString) ?? [];
+    const changes = apply(current);
+    if (changes.length === 0) return;
+    if (!keys.has(keyString)) index(key, keyString);
+    intervals.set(keyString, applyIntervalChanges(current, changes));
+    dirtyRels.add(keyString);
+  };
+
+  for (const fact of facts) {
+    switch (fact.op) {
+      case 'node':
+        nodes.set(fact.id, mergeNode(nodes.get(fact.id), fact));
+        dirtyNodes.add(fact.id);
+        break;
+      case 'retire':
+        nodes.set(fact.id, retireNode(nodes.get(fact.id), fact));
+        dirtyNodes.add(fact.id);
+        break;
+      case 'relate':
+        change(fact, (current) => relate(current, fact));
+        break;
+      case 'unrelate':
+        change(fact, (current) => unrelate(current, fact));
+        break;
+      case 'unrelate-others': {
+        const keep = new Set(fact.keep);
+        for (const keyString of [...(byAnchor.get(`${fact.type}|${fact.anchor}|${fact.anchorId}`) ?? [])]) {
+          const key = keys.get(keyString)!;
+          const other = fact.anchor === 'from' ? key.to : key.from;
+          if (keep.has(other)) continue;
+          change(key, (current) => (current.some((i) => isValidAt(i, fact.time)) ? unrelate(current, { ...key, time: fact.time, evidence: fact.evidence, source: fact.source }) : []));
+        }
+        break;
+      }
+      case 'inherit':
+        for (const type of fact.types) {
+          const side = inheritSide(type);
+          for (const keyString of [...(byAnchor.get(`${type}|${side}|${fact.fromId}`) ?? [])]) {
+            const key = keys.get(keyString)!;
+            const held = intervals.get(keyString)!.find((i) => isValidAt(i, fact.time));
+            if (!held) continue;
+            const inherited: RelKey = side === 'from' ? { type, from: fact.toId, to: key.to } : { type, from: key.from, to: fact.toId };
+            change(inherited, (current) =>
+              relate(current, { op: 'relate', ...inherited, confidence: held.confidence, attributes: held.attributes, time: fact.time, evidence: fact.evidence, source: fact.source }),
+            );
+          }
+        }
+        break;
+    }
+  }
+
+  return {
+    nodes: [...dirtyNodes].map((id) => nodes.get(id)!),
+    relationships: [...dirtyRels].map((keyString) => ({ key: keys.get(keyString)!, intervals: intervals.get(keyString)! })),
+  };
+}
