@@ -10,3 +10,4 @@ export * from './findings/finding';
 export * from './offboarding/offboarding-plan';
 export * from './ports/graph-store.port';
 export * from './facts/batch-application';
+export * from './model/cursor';

@@ -119,8 +119,11 @@ export interface GraphReader {
   neighbours(query: NeighbourQuery): Promise<Page<Neighbour>>;
   lineage(id: string, asOf: EpochMs): Promise<Lineage | null>;
   orphanedBy(personId: string, asOf: EpochMs): Promise<OrphanedNhi[]>;
-  /** NHIs with no active accountable person (ORPHANED or UNOWNED), by id. */
-  orphans(asOf: EpochMs, page: PageRequest): Promise<Page<Lineage>>;
+  /**
+   * NHIs with no active accountable person (ORPHANED or UNOWNED), by id. Counting them means
+   * resolving every NHI, so `totalCount` is computed only when `withTotal` asks for it (else -1).
+   */
+  orphans(asOf: EpochMs, page: PageRequest, options?: { withTotal?: boolean }): Promise<Page<Lineage>>;
   blastRadius(query: BlastRadiusQuery): Promise<BlastRadius | null>;
   timeline(entityId: string, from: EpochMs | null, to: EpochMs | null, page: PageRequest): Promise<Page<TimelineEntry>>;
 }
@@ -140,6 +143,8 @@ export interface PlanRepository {
   offboardingContext(subjectId: string, asOf: EpochMs): Promise<OffboardingContext | null>;
   /** Store a plan and queue its deliveries; false (and nothing written) when its trigger has a plan. */
   savePlan(plan: OffboardingPlan, channels: readonly string[]): Promise<boolean>;
+  /** A person who joined again at `at` supersedes their plans from before it; returns how many. */
+  supersedePlans(subjectId: string, at: EpochMs): Promise<number>;
   latestPlan(subjectId: string): Promise<OffboardingPlan | null>;
   listPlans(page: PageRequest): Promise<Page<OffboardingPlan>>;
   pendingDeliveries(channel: string, now: EpochMs, limit: number): Promise<PendingDelivery[]>;

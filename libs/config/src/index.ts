@@ -1,0 +1,2 @@
+export * from './lineage-config';
+export * from './config.module';

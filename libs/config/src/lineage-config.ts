@@ -1,0 +1,104 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength, validateSync } from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+const blankToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
+
+/**
+ * Every setting the apps read, validated once at start. Nothing else reads `process.env`: a bad
+ * value stops the process with a message that names the variable.
+ */
+export class LineageConfig {
+  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  PORT = 4000;
+
+  @IsIn(['embedded', 'neo4j'])
+  LINEAGE_STORE: 'embedded' | 'neo4j' = 'embedded';
+
+  @IsString() @MinLength(1)
+  LINEAGE_DATA_DIR = './data';
+
+  @Transform(blankToUndefined) @IsOptional() @IsString()
+  NEO4J_URI?: string;
+
+  @IsString()
+  NEO4J_USER = 'neo4j';
+
+  @Transform(blankToUndefined) @IsOptional() @IsString()
+  NEO4J_PASSWORD?: string;
+
+  @Transform(blankToUndefined) @IsOptional() @IsString()
+  NEO4J_DATABASE?: string;
+
+  /** Comma-separated `host:port` list; Kafka consumers and producers start only when it is set. */
+  @Transform(blankToUndefined) @IsOptional() @IsString()
+  KAFKA_BROKERS?: string;
+
+  @IsString()
+  KAFKA_CLIENT_ID = 'nhi-lineage';
+
+  @IsString()
+  KAFKA_GROUP_ID = 'nhi-lineage-ingestor';
+
+  /** Comma-separated input topics. */
+  @IsString()
+  KAFKA_TOPICS = 'hr.events,iam.events,cloud.audit,ci.events';
+
+  @IsString()
+  KAFKA_DLQ_TOPIC = 'lineage.dlq';
+
+  @IsString()
+  KAFKA_OFFBOARDING_TOPIC = 'lineage.offboarding';
+
+  /** The first admin key; without it, first start writes a generated one to `<data dir>/admin.key`. */
+  @Transform(blankToUndefined) @IsOptional() @IsString() @MinLength(24)
+  LINEAGE_ADMIN_KEY?: string;
+
+  @Transform(blankToUndefined) @IsOptional() @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  LINEAGE_WEBHOOK_URL?: string;
+
+  /** HMAC-SHA256 key for `X-Lineage-Signature`; required when LINEAGE_WEBHOOK_URL is set. */
+  @Transform(blankToUndefined) @IsOptional() @IsString() @MinLength(16)
+  LINEAGE_WEBHOOK_SECRET?: string;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(3650)
+  LINEAGE_ROTATION_DAYS = 90;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(3650)
+  LINEAGE_MAX_EXPIRY_DAYS = 365;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(3650)
+  LINEAGE_USAGE_WINDOW_DAYS = 90;
+
+  /** Events per store transaction for streaming entry points (files, Kafka). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(100000)
+  LINEAGE_BATCH_SIZE = 2000;
+
+  /** Serve the GraphiQL IDE at GET /graphql (static page; every query it sends is authenticated). */
+  @IsIn(['true', 'false'])
+  LINEAGE_GRAPHQL_IDE: 'true' | 'false' = 'true';
+
+  @IsIn(['debug', 'info', 'warn', 'error'])
+  LOG_LEVEL: 'debug' | 'info' | 'warn' | 'error' = 'info';
+}
+
+/** Validate an environment; throws one error that names every bad variable. */
+export function validateConfig(env: Record<string, unknown>): LineageConfig {
+  const known = Object.keys(new LineageConfig());
+  const relevant = Object.fromEntries(Object.entries(env).filter(([key]) => known.includes(key)));
+  const config = plainToInstance(LineageConfig, relevant, { exposeDefaultValues: true });
+  const errors = validateSync(config, { whitelist: true });
+  if (errors.length > 0) {
+    const lines = errors.map((e) => `  ${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+    throw new Error(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  if (config.LINEAGE_STORE === 'neo4j' && !config.NEO4J_URI) throw new Error('invalid configuration:\n  NEO4J_URI: is required when LINEAGE_STORE=neo4j');
+  if (config.LINEAGE_WEBHOOK_URL && !config.LINEAGE_WEBHOOK_SECRET) {
+    throw new Error('invalid configuration:\n  LINEAGE_WEBHOOK_SECRET: is required when LINEAGE_WEBHOOK_URL is set');
+  }
+  return config;
+}
+
+export function kafkaTopics(config: LineageConfig): string[] {
+  return config.KAFKA_TOPICS.split(',').map((t) => t.trim()).filter(Boolean);
+}

@@ -1,0 +1,4 @@
+export * from './ingest-types';
+export * from './ingestion-pipeline';
+export * from './pipeline.module';
+export * from './open-graph-store';

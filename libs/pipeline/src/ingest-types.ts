@@ -1,0 +1,39 @@
+/**
+ * What the ingestion pipeline takes and returns. Every entry point (Kafka, HTTP, files) turns
+ * its input into `RawRecord`s and hands them over; the pipeline decodes, validates, transforms,
+ * dead-letters what is bad and applies the rest in one store transaction per batch.
+ */
+export interface RawRecord {
+  /** The original bytes, kept verbatim in the dead-letter store when the record is bad. */
+  readonly bytes: Buffer;
+  /** Where it came from: `http`, `file:<name>:<line>`, `kafka:<topic>/<partition>/<offset>`. */
+  readonly origin: string;
+  /**
+   * Already-decoded JSON value, when the transport had to parse to split a batch (HTTP batch
+   * mode). The pipeline then skips parsing `bytes` again.
+   */
+  readonly value?: unknown;
+  /** Transport headers that help decoding (e.g. `x-github-event` for GitHub webhooks). */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export type RecordOutcome =
+  | { readonly status: 'accepted' | 'duplicate'; readonly source: string; readonly id: string; readonly type: string }
+  | {
+      readonly status: 'rejected';
+      readonly reason: string;
+      readonly field: string | null;
+      readonly source: string | null;
+      readonly id: string | null;
+      readonly type: string | null;
+    };
+
+/** A native record may yield several events: each record has one outcome per event (at least one). */
+export interface IngestResult {
+  readonly outcomes: readonly (readonly RecordOutcome[])[];
+}
+
+export interface IngestOptions {
+  /** Stored in the same transaction as the batch (a file's byte offset, for resuming). */
+  readonly checkpoint?: { readonly stream: string; readonly position: string };
+}

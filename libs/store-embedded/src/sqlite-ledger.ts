@@ -1,0 +1,47 @@
+import type Database from 'better-sqlite3';
+import type { DeadLetterRecord, IngestionStatus, Page, PageRequest, SourceStatus } from '@lineage/domain';
+import { decodeCursor, encodeCursor } from '@lineage/domain';
+
+/** Ingestion bookkeeping on the embedded store: counters, dead letters, checkpoints. */
+export class SqliteLedger {
+  private readonly counters: Database.Statement;
+  private readonly deadLetterCount: Database.Statement;
+  private readonly deadLetterPage: Database.Statement;
+  private readonly checkpointOf: Database.Statement;
+
+  constructor(db: Database.Database) {
+    this.counters = db.prepare(
+      'SELECT source, type, accepted, duplicates, rejected, last_event_time AS lastEventTime FROM ingest_counters ORDER BY source, type',
+    );
+    this.deadLetterCount = db.prepare('SELECT count(*) AS n FROM dead_letters');
+    this.deadLetterPage = db.prepare(
+      'SELECT seq, received_at AS receivedAt, origin, source, type, reason, field, raw FROM dead_letters WHERE seq > ? ORDER BY seq LIMIT ?',
+    );
+    this.checkpointOf = db.prepare('SELECT position FROM checkpoints WHERE stream = ?');
+  }
+
+  status(): IngestionStatus {
+    return {
+      sources: this.counters.all() as SourceStatus[],
+      deadLettered: (this.deadLetterCount.get() as { n: number }).n,
+    };
+  }
+
+  deadLetters(page: PageRequest): Page<DeadLetterRecord> {
+    const after = page.after ? Number(decodeCursor(page.after, 1)[0]) : 0;
+    const rows = this.deadLetterPage.all(after, page.first + 1) as DeadLetterRecord[];
+    const items = rows.slice(0, page.first);
+    const last = items[items.length - 1];
+    return {
+      items,
+      totalCount: (this.deadLetterCount.get() as { n: number }).n,
+      endCursor: last ? encodeCursor([last.seq]) : null,
+      hasNextPage: rows.length > page.first,
+    };
+  }
+
+  checkpoint(stream: string): string | null {
+    const row = this.checkpointOf.get(stream) as { position: string } | undefined;
+    return row?.position ?? null;
+  }
+}

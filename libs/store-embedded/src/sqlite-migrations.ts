@@ -1,0 +1,161 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * Versioned schema migrations for the embedded store. Each runs once, in order, inside a
+ * transaction, and is recorded in `schema_migrations`. Never edit a released migration: add one.
+ *
+ * The graph is two tables: `nodes` (one row per node, latest properties, validity interval) and
+ * `relationships` (one row per validity interval of a (type, from, to) key). Nothing is deleted:
+ * removal closes an interval.
+ */
+export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: 'graph',
+    sql: `
+      CREATE TABLE nodes (
+        id             TEXT PRIMARY KEY,
+        kind           TEXT NOT NULL,
+        name           TEXT,
+        source         TEXT,
+        first_seen     INTEGER NOT NULL,
+        last_seen      INTEGER NOT NULL,
+        valid_from     INTEGER NOT NULL,
+        valid_to       INTEGER,
+        placeholder    INTEGER NOT NULL,
+        attributes     TEXT NOT NULL,
+        property_times TEXT NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX nodes_by_kind ON nodes (kind, id);
+
+      CREATE TABLE relationships (
+        type        TEXT NOT NULL,
+        src         TEXT NOT NULL,
+        dst         TEXT NOT NULL,
+        valid_from  INTEGER NOT NULL,
+        valid_to    INTEGER,
+        first_seen  INTEGER NOT NULL,
+        last_seen   INTEGER NOT NULL,
+        confidence  TEXT NOT NULL,
+        source      TEXT,
+        evidence    TEXT NOT NULL,
+        attributes  TEXT NOT NULL,
+        PRIMARY KEY (src, type, dst, valid_from)
+      ) WITHOUT ROWID;
+      CREATE INDEX relationships_by_dst ON relationships (dst, type, src, valid_from);
+    `,
+  },
+  {
+    version: 2,
+    name: 'ingestion ledger',
+    sql: `
+      CREATE TABLE events (
+        source      TEXT NOT NULL,
+        id          TEXT NOT NULL,
+        type        TEXT NOT NULL,
+        time        INTEGER NOT NULL,
+        subject     TEXT,
+        summary     TEXT NOT NULL,
+        received_at INTEGER NOT NULL,
+        PRIMARY KEY (source, id)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE entity_events (
+        entity_id TEXT NOT NULL,
+        time      INTEGER NOT NULL,
+        source    TEXT NOT NULL,
+        event_id  TEXT NOT NULL,
+        PRIMARY KEY (entity_id, time, source, event_id)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE ingest_counters (
+        source          TEXT NOT NULL,
+        type            TEXT NOT NULL,
+        accepted        INTEGER NOT NULL DEFAULT 0,
+        duplicates      INTEGER NOT NULL DEFAULT 0,
+        rejected        INTEGER NOT NULL DEFAULT 0,
+        last_event_time INTEGER,
+        PRIMARY KEY (source, type)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE dead_letters (
+        seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+        received_at INTEGER NOT NULL,
+        origin      TEXT NOT NULL,
+        source      TEXT,
+        type        TEXT,
+        reason      TEXT NOT NULL,
+        field       TEXT,
+        raw         BLOB NOT NULL
+      );
+
+      CREATE TABLE checkpoints (
+        stream     TEXT PRIMARY KEY,
+        position   TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
+  {
+    version: 3,
+    name: 'offboarding plans and api keys',
+    sql: `
+      CREATE TABLE offboarding_plans (
+        trigger_source TEXT NOT NULL,
+        triggered_by   TEXT NOT NULL,
+        subject_id     TEXT NOT NULL,
+        subject_kind   TEXT NOT NULL,
+        trigger_type   TEXT NOT NULL,
+        effective_at   INTEGER NOT NULL,
+        created_at     INTEGER NOT NULL,
+        superseded_at  INTEGER,
+        actions        TEXT NOT NULL,
+        seq            INTEGER NOT NULL,
+        PRIMARY KEY (trigger_source, triggered_by)
+      ) WITHOUT ROWID;
+      CREATE INDEX offboarding_plans_by_subject ON offboarding_plans (subject_id, effective_at);
+      CREATE UNIQUE INDEX offboarding_plans_by_seq ON offboarding_plans (seq);
+
+      CREATE TABLE plan_deliveries (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        trigger_source  TEXT NOT NULL,
+        triggered_by    TEXT NOT NULL,
+        channel         TEXT NOT NULL,
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        delivered_at    INTEGER,
+        last_error      TEXT
+      );
+      CREATE INDEX plan_deliveries_pending ON plan_deliveries (channel, delivered_at, next_attempt_at);
+
+      CREATE TABLE api_keys (
+        id          TEXT PRIMARY KEY,
+        role        TEXT NOT NULL,
+        owner_id    TEXT NOT NULL,
+        hash        TEXT NOT NULL,
+        created_at  INTEGER NOT NULL,
+        expires_at  INTEGER NOT NULL,
+        revoked_at  INTEGER,
+        description TEXT
+      ) WITHOUT ROWID;
+    `,
+  },
+];
+
+export function migrate(db: Database.Database): number[] {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+  const applied = new Set(
+    (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((row) => row.version),
+  );
+  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  const ran: number[] = [];
+  for (const migration of MIGRATIONS) {
+    if (applied.has(migration.version)) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      record.run(migration.version, migration.name, Date.now());
+    })();
+    ran.push(migration.version);
+  }
+  return ran;
+}

@@ -1,0 +1,140 @@
+import type Database from 'better-sqlite3';
+import type { BatchOutcome, EventOutcome, GraphFact, GraphRelationship, IngestBatch, LoadedState, NodeState } from '@lineage/domain';
+import { applyFacts, stateRequest } from '@lineage/domain';
+import type { NodeRow, RelationshipRow } from './sqlite-rows';
+import { NODE_COLUMNS, RELATIONSHIP_COLUMNS, fromNodeState, fromRelationship, toNodeState, toRelationship } from './sqlite-rows';
+
+const UNKNOWN = '(unknown)';
+
+/**
+ * Applies ingest batches to the embedded store: one transaction per batch holding the
+ * idempotency records, the graph changes, the timeline, the counters, the dead letters and the
+ * stream checkpoint, so that a crash leaves either all of a batch or none of it.
+ */
+export class SqliteWriter {
+  private readonly insertEvent: Database.Statement;
+  private readonly insertEntityEvent: Database.Statement;
+  private readonly selectNode: Database.Statement;
+  private readonly selectKey: Database.Statement;
+  private readonly selectFrom: Database.Statement;
+  private readonly selectTo: Database.Statement;
+  private readonly upsertNode: Database.Statement;
+  private readonly deleteKey: Database.Statement;
+  private readonly insertRelationship: Database.Statement;
+  private readonly bumpCounter: Database.Statement;
+  private readonly insertDeadLetter: Database.Statement;
+  private readonly upsertCheckpoint: Database.Statement;
+  private readonly run: Database.Transaction<(batch: IngestBatch) => BatchOutcome>;
+
+  constructor(private readonly db: Database.Database) {
+    this.insertEvent = db.prepare(
+      'INSERT OR IGNORE INTO events (source, id, type, time, subject, summary, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.insertEntityEvent = db.prepare('INSERT OR IGNORE INTO entity_events (entity_id, time, source, event_id) VALUES (?, ?, ?, ?)');
+    this.selectNode = db.prepare(`SELECT ${NODE_COLUMNS} FROM nodes WHERE id = ?`);
+    this.selectKey = db.prepare(`SELECT ${RELATIONSHIP_COLUMNS} FROM relationships WHERE src = ? AND type = ? AND dst = ?`);
+    this.selectFrom = db.prepare(`SELECT ${RELATIONSHIP_COLUMNS} FROM relationships WHERE src = ? AND type = ?`);
+    this.selectTo = db.prepare(`SELECT ${RELATIONSHIP_COLUMNS} FROM relationships WHERE dst = ? AND type = ?`);
+    this.upsertNode = db.prepare(`
+      INSERT INTO nodes (${NODE_COLUMNS})
+      VALUES (@id, @kind, @name, @source, @first_seen, @last_seen, @valid_from, @valid_to, @placeholder, @attributes, @property_times)
+      ON CONFLICT (id) DO UPDATE SET
+        kind = excluded.kind, name = excluded.name, source = excluded.source,
+        first_seen = excluded.first_seen, last_seen = excluded.last_seen,
+        valid_from = excluded.valid_from, valid_to = excluded.valid_to, placeholder = excluded.placeholder,
+        attributes = excluded.attributes, property_times = excluded.property_times`);
+    this.deleteKey = db.prepare('DELETE FROM relationships WHERE src = ? AND type = ? AND dst = ?');
+    this.insertRelationship = db.prepare(`
+      INSERT INTO relationships (${RELATIONSHIP_COLUMNS})
+      VALUES (@type, @src, @dst, @valid_from, @valid_to, @first_seen, @last_seen, @confidence, @source, @evidence, @attributes)`);
+    this.bumpCounter = db.prepare(`
+      INSERT INTO ingest_counters (source, type, accepted, duplicates, rejected, last_event_time)
+      VALUES (@source, @type, @accepted, @duplicates, @rejected, @lastEventTime)
+      ON CONFLICT (source, type) DO UPDATE SET
+        accepted = accepted + excluded.accepted,
+        duplicates = duplicates + excluded.duplicates,
+        rejected = rejected + excluded.rejected,
+        last_event_time = max(coalesce(last_event_time, excluded.last_event_time), coalesce(excluded.last_event_time, last_event_time))`);
+    this.insertDeadLetter = db.prepare(
+      'INSERT INTO dead_letters (received_at, origin, source, type, reason, field, raw) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.upsertCheckpoint = db.prepare(
+      'INSERT INTO checkpoints (stream, position, updated_at) VALUES (?, ?, ?) ON CONFLICT (stream) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at',
+    );
+    this.run = db.transaction((batch: IngestBatch) => this.applyInTransaction(batch));
+  }
+
+  apply(batch: IngestBatch): BatchOutcome {
+    // BEGIN IMMEDIATE: take the write lock up front so a concurrent writer fails fast, not mid-batch.
+    return this.run.immediate(batch);
+  }
+
+  private applyInTransaction(batch: IngestBatch): BatchOutcome {
+    const receivedAt = Date.now();
+    const counters = new Map<string, { source: string; type: string; accepted: number; duplicates: number; rejected: number; lastEventTime: number | null }>();
+    const counter = (source: string, type: string) => {
+      const key = `${source}\u0000${type}`;
+      let entry = counters.get(key);
+      if (!entry) counters.set(key, (entry = { source, type, accepted: 0, duplicates: 0, rejected: 0, lastEventTime: null }));
+      return entry;
+    };
+
+    const outcomes: EventOutcome[] = [];
+    const facts: GraphFact[] = [];
+    for (const event of batch.events) {
+      const fresh = this.insertEvent.run(event.source, event.id, event.type, event.time, event.subject, event.summary, receivedAt).changes === 1;
+      const entry = counter(event.source, event.type);
+      if (!fresh) {
+        outcomes.push('duplicate');
+        entry.duplicates++;
+        continue;
+      }
+      outcomes.push('accepted');
+      entry.accepted++;
+      entry.lastEventTime = Math.max(entry.lastEventTime ?? event.time, event.time);
+      for (const entityId of event.entityIds) this.insertEntityEvent.run(entityId, event.time, event.source, event.id);
+      for (const fact of event.facts) facts.push(fact);
+    }
+
+    if (facts.length > 0) this.writeFacts(facts);
+
+    for (const letter of batch.deadLetters) {
+      this.insertDeadLetter.run(letter.receivedAt, letter.origin, letter.source, letter.type, letter.reason, letter.field, letter.raw);
+      counter(letter.source ?? UNKNOWN, letter.type ?? UNKNOWN).rejected++;
+    }
+    for (const entry of counters.values()) this.bumpCounter.run(entry);
+    if (batch.checkpoint) this.upsertCheckpoint.run(batch.checkpoint.stream, batch.checkpoint.position, receivedAt);
+    return { outcomes };
+  }
+
+  private writeFacts(facts: readonly GraphFact[]): void {
+    const request = stateRequest(facts);
+    const nodes = new Map<string, NodeState>();
+    for (const id of request.nodeIds) {
+      const row = this.selectNode.get(id) as NodeRow | undefined;
+      if (row) nodes.set(id, toNodeState(row));
+    }
+    const relationships: GraphRelationship[] = [];
+    const seen = new Set<string>();
+    const take = (rows: RelationshipRow[]) => {
+      for (const row of rows) {
+        const key = `${row.type}\u0000${row.src}\u0000${row.dst}\u0000${row.valid_from}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        relationships.push(toRelationship(row));
+      }
+    };
+    for (const key of request.relKeys.values()) take(this.selectKey.all(key.from, key.type, key.to) as RelationshipRow[]);
+    for (const anchor of request.anchors) {
+      take((anchor.side === 'from' ? this.selectFrom : this.selectTo).all(anchor.id, anchor.type) as RelationshipRow[]);
+    }
+
+    const state: LoadedState = { nodes, relationships };
+    const writes = applyFacts(state, facts);
+    for (const node of writes.nodes) this.upsertNode.run(fromNodeState(node));
+    for (const write of writes.relationships) {
+      this.deleteKey.run(write.key.from, write.key.type, write.key.to);
+      for (const interval of write.intervals) this.insertRelationship.run(fromRelationship(interval));
+    }
+  }
+}
