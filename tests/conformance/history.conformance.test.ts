@@ -1,0 +1,127 @@
+import type { AcceptedEvent, GraphStore } from '@lineage/domain';
+import { describeEachStore } from './conformance-stores';
+import { apply, event, node, person, ref, rel, snapshot, t, unrel, update } from './graph-script';
+
+const T0 = t('2025-01-01T00:00:00Z');
+const T1 = t('2025-02-01T00:00:00Z');
+const T2 = t('2025-03-01T00:00:00Z');
+const T3 = t('2025-04-01T00:00:00Z');
+const NOW = t('2026-01-01T00:00:00Z');
+const TIMES = [T0, T1 + 1, T2 + 1, T3 + 1, NOW];
+
+/** A small enterprise's history, with each subject's events in order. */
+function history(): AcceptedEvent[] {
+  return [
+    event(T0, [person('person:m1'), person('person:m2'), person('person:r', { department: 'eng' })], { id: 'h1', subject: 'people' }),
+    event(T0 + 1, [ref('Person', 'person:m1'), rel('MANAGES', 'person:m1', 'person:r')], { id: 'h2', subject: 'person:r' }),
+    event(T2, [update('Person', 'person:r', { department: 'sales' }), { op: 'unrelate-others', type: 'MANAGES', anchor: 'to', anchorId: 'person:r', keep: ['person:m2'] }, rel('MANAGES', 'person:m2', 'person:r')], { id: 'h3', subject: 'person:r' }),
+    event(T0, [node('NHI', 'nhi:a'), node('Role', 'role:x'), rel('HAS_ROLE', 'nhi:a', 'role:x')], { id: 'i1', subject: 'nhi:a' }),
+    event(T1, [unrel('HAS_ROLE', 'nhi:a', 'role:x')], { id: 'i2', subject: 'nhi:a' }),
+    event(T3, [rel('HAS_ROLE', 'nhi:a', 'role:x')], { id: 'i3', subject: 'nhi:a' }),
+    event(T1, [rel('OWNS', 'person:m2', 'nhi:a')], { id: 'i4', subject: 'nhi:a-owner' }),
+  ];
+}
+const IDS = ['person:m1', 'person:m2', 'person:r', 'nhi:a', 'role:x'];
+
+describeEachStore('history, idempotency and event-time order', (open) => {
+  let store: GraphStore;
+  beforeEach(async () => {
+    store = await open();
+  });
+  afterEach(async () => store.close());
+
+  it('re-applying a batch changes nothing and counts duplicates', async () => {
+    const events = history();
+    const first = await store.applyBatch({ events, deadLetters: [] });
+    expect(first.outcomes).toEqual(events.map(() => 'accepted'));
+    const once = await snapshot(store, IDS, TIMES);
+    const again = await store.applyBatch({ events, deadLetters: [] });
+    expect(again.outcomes).toEqual(events.map(() => 'duplicate'));
+    expect(await snapshot(store, IDS, TIMES)).toEqual(once);
+    const status = await store.ingestionStatus();
+    expect(status.sources).toEqual([expect.objectContaining({ source: 'conformance', type: 'test.fact', accepted: events.length, duplicates: events.length, rejected: 0 })]);
+  });
+
+  it('a duplicate inside one batch applies once', async () => {
+    const [first] = history();
+    const outcome = await store.applyBatch({ events: [first!, first!], deadLetters: [] });
+    expect(outcome.outcomes).toEqual(['accepted', 'duplicate']);
+  });
+
+  it('a late (older) fact does not undo a newer one', async () => {
+    await apply(store, ...history());
+    // Arriving late: an older department, an older manager, an older grant.
+    await apply(
+      store,
+      event(T1, [update('Person', 'person:r', { department: 'finance' })]),
+      event(T1, [{ op: 'unrelate-others', type: 'MANAGES', anchor: 'to', anchorId: 'person:r', keep: ['person:m1'] }, rel('MANAGES', 'person:m1', 'person:r')]),
+      event(T0 + 5, [rel('HAS_ROLE', 'nhi:a', 'role:x')]),
+    );
+    expect((await store.getNode('person:r'))?.attributes['department']).toBe('sales');
+    const managers = await store.neighbours({ id: 'person:r', type: 'MANAGES', direction: 'in', asOf: NOW, page: { first: 10 } });
+    expect(managers.items.map((m) => m.node.id)).toEqual(['person:m2']);
+    const roles = (asOf: number) => store.neighbours({ id: 'nhi:a', type: 'HAS_ROLE', direction: 'out', asOf, page: { first: 10 } });
+    expect((await roles(T1 + 1)).items).toEqual([]);
+    expect((await roles(NOW)).items.map((r) => r.node.id)).toEqual(['role:x']);
+  });
+
+  it('a removal that arrives before its grant still closes it', async () => {
+    await apply(store, event(T2, [unrel('HAS_ROLE', 'nhi:b', 'role:y')]));
+    await apply(store, event(T1, [node('NHI', 'nhi:b'), node('Role', 'role:y'), rel('HAS_ROLE', 'nhi:b', 'role:y')]));
+    const roles = (asOf: number) => store.neighbours({ id: 'nhi:b', type: 'HAS_ROLE', direction: 'out', asOf, page: { first: 10 } });
+    expect((await roles(T1 + 1)).items.map((r) => r.node.id)).toEqual(['role:y']);
+    expect((await roles(T3)).items).toEqual([]);
+  });
+
+  it('any order that keeps each subject’s order gives the same graph', async () => {
+    const reference = await open();
+    await apply(reference, ...history());
+    const expected = await snapshot(reference, IDS, TIMES);
+    await reference.close();
+
+    // Interleave the subjects differently: reverse the order of subjects, keep each subject's order.
+    const bySubject = new Map<string, AcceptedEvent[]>();
+    for (const e of history()) bySubject.set(e.subject!, [...(bySubject.get(e.subject!) ?? []), e]);
+    const interleaved = [...bySubject.values()].reverse().flat();
+    for (const e of interleaved) await apply(store, e);
+    expect(await snapshot(store, IDS, TIMES)).toEqual(expected);
+  });
+
+  it('keeps every interval: a relationship revoked and granted again has two', async () => {
+    await apply(store, ...history());
+    const at = (asOf: number) => store.neighbours({ id: 'nhi:a', type: 'HAS_ROLE', direction: 'out', asOf, page: { first: 10 } });
+    expect((await at(T0 + 1)).items[0]?.relationship).toMatchObject({ validFrom: T0, validTo: T1, evidence: ['i1', 'i2'] });
+    expect((await at(T2)).items).toEqual([]);
+    expect((await at(NOW)).items[0]?.relationship).toMatchObject({ validFrom: T3, validTo: null, evidence: ['i3'] });
+  });
+
+  it('pages a timeline of the events about an entity', async () => {
+    await apply(store, ...history());
+    const first = await store.timeline('nhi:a', null, null, { first: 2 });
+    expect(first.totalCount).toBe(4);
+    // Same time: ordered by source, then id.
+    expect(first.items.map((e) => e.eventId)).toEqual(['i1', 'i2']);
+    const rest = await store.timeline('nhi:a', null, null, { first: 10, after: first.endCursor });
+    expect(rest.items.map((e) => e.eventId)).toEqual(['i4', 'i3']);
+    expect(rest.hasNextPage).toBe(false);
+    const window = await store.timeline('nhi:a', T1, T2, { first: 10 });
+    expect(window.items.map((e) => e.eventId).sort()).toEqual(['i2', 'i4']);
+  });
+
+  it('commits dead letters, counters and the checkpoint with the batch', async () => {
+    const [first] = history();
+    await store.applyBatch({
+      events: [first!],
+      deadLetters: [{ raw: Buffer.from('{"broken'), reason: 'malformed JSON: Unexpected end', field: null, origin: 'file:x.ndjson:2', source: null, type: null, receivedAt: T0 }],
+      checkpoint: { stream: 'file:x.ndjson', position: '1234' },
+    });
+    expect(await store.checkpoint('file:x.ndjson')).toBe('1234');
+    expect(await store.checkpoint('file:other')).toBeNull();
+    const status = await store.ingestionStatus();
+    expect(status.deadLettered).toBe(1);
+    expect(status.sources.find((s) => s.source === '(unknown)')).toMatchObject({ rejected: 1 });
+    const letters = await store.deadLetters({ first: 10 });
+    expect(letters.items[0]).toMatchObject({ reason: 'malformed JSON: Unexpected end', origin: 'file:x.ndjson:2' });
+    expect(Buffer.from(letters.items[0]!.raw).toString()).toBe('{"broken');
+  });
+});
