@@ -28,6 +28,7 @@ import type {
 import { DomainError } from '@lineage/domain';
 import { migrate } from './sqlite-migrations';
 import { SqliteApiKeys } from './sqlite-api-keys';
+import { SqliteFindings } from './sqlite-findings';
 import { SqliteGraphReader } from './sqlite-graph-reader';
 import { SqliteLedger } from './sqlite-ledger';
 import { SqlitePlans } from './sqlite-plans';
@@ -54,6 +55,7 @@ export class EmbeddedGraphStore implements GraphStore {
   private readonly ledger: SqliteLedger;
   private readonly plans: SqlitePlans;
   private readonly keys: SqliteApiKeys;
+  private readonly findingRules: SqliteFindings;
 
   private constructor(readonly db: Database.Database) {
     this.writer = new SqliteWriter(db);
@@ -61,6 +63,7 @@ export class EmbeddedGraphStore implements GraphStore {
     this.ledger = new SqliteLedger(db);
     this.plans = new SqlitePlans(db);
     this.keys = new SqliteApiKeys(db);
+    this.findingRules = new SqliteFindings(db, this.reader);
   }
 
   static open(options: EmbeddedStoreOptions): EmbeddedGraphStore {
@@ -137,8 +140,8 @@ export class EmbeddedGraphStore implements GraphStore {
     return this.ledger.deadLetters(page);
   }
 
-  async findings(_query: FindingsQuery): Promise<Page<Finding>> {
-    throw new DomainError('UNAVAILABLE', 'findings are not implemented yet on the embedded store');
+  async findings(query: FindingsQuery): Promise<Page<Finding>> {
+    return this.findingRules.findings(query);
   }
 
   async offboardingContext(_subjectId: string, _asOf: EpochMs): Promise<OffboardingContext | null> {

@@ -140,6 +140,14 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 4,
+    name: 'relationship indexes by type, for findings',
+    sql: `
+      CREATE INDEX relationships_by_type_src ON relationships (type, src);
+      CREATE INDEX relationships_by_type_dst ON relationships (type, dst);
+    `,
+  },
 ];
 
 export function migrate(db: Database.Database): number[] {

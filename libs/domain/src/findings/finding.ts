@@ -48,6 +48,16 @@ export interface FindingsQuery {
   readonly asOf: EpochMs;
   readonly page: PageRequest;
   readonly policy: FindingsPolicy;
+  /** Counting means evaluating every rule over the whole graph: only when asked (else -1). */
+  readonly withTotal?: boolean;
+}
+
+/** Risks no graph fact can show (insecure authentication, cloud deployment configuration). */
+export const UNMAPPED_RISKS: readonly OwaspNhiRisk[] = ['NHI4', 'NHI6'];
+
+/** The order findings are listed in: by risk (OWASP order), then by subject id. */
+export function riskIndex(risk: OwaspNhiRisk): number {
+  return OWASP_NHI_RISKS.indexOf(risk);
 }
 
 export function findingId(risk: OwaspNhiRisk, subjectId: string): string {
