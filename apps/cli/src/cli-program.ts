@@ -1,0 +1,117 @@
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { StoreUnavailableError } from '@lineage/pipeline';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from './cli-errors';
+import { IngestCliModule, withCliContext } from './cli-context';
+import { runIngestCommand } from './ingest/ingest-command';
+import type { ProgressMode } from './ingest/progress-reporter';
+import { PROGRESS_MODES } from './ingest/progress-reporter';
+import { StderrLogger } from './stderr-logger';
+
+/**
+ * `nhi-lineage`: the command line. Each command opens a Nest application context over the
+ * library modules it needs (no HTTP), does its work and closes the context, which drains the
+ * pipeline and closes the store. stdout carries only the command's result; everything else goes
+ * to stderr.
+ */
+
+export interface CliIo {
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+}
+
+/** Resolves to the process exit code. */
+export async function runCli(
+  argv: readonly string[],
+  io: CliIo = { stdout: process.stdout, stderr: process.stderr },
+): Promise<number> {
+  let exitCode = EXIT_OK;
+  const setExit = (code: number): void => {
+    exitCode = code;
+  };
+  const program = buildProgram(io, setExit);
+  try {
+    await program.parseAsync([...argv], { from: 'node' });
+    return exitCode;
+  } catch (error) {
+    return reportError(error, io);
+  }
+}
+
+function reportError(error: unknown, io: CliIo): number {
+  if (error instanceof CommanderError) {
+    // Commander has already printed its message (or the help text).
+    return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+  }
+  if (error instanceof UsageError) {
+    io.stderr.write(`nhi-lineage: ${error.message}\n`);
+    return EXIT_USAGE;
+  }
+  if (error instanceof Error && error.message.startsWith('invalid configuration:')) {
+    io.stderr.write(`nhi-lineage: ${error.message}\n`);
+    return EXIT_USAGE;
+  }
+  if (error instanceof StoreUnavailableError) {
+    io.stderr.write(
+      `nhi-lineage: ${error.message}; nothing after the last committed batch was applied, run the same command again to resume\n`,
+    );
+    return EXIT_FAILED;
+  }
+  io.stderr.write(`nhi-lineage: ${error instanceof Error ? error.message : String(error)}\n`);
+  return EXIT_FAILED;
+}
+
+function positiveInt(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1)
+      throw new InvalidArgumentError(`${name} must be a positive integer.`);
+    return n;
+  };
+}
+
+export function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
+  const program = new Command('nhi-lineage')
+    .description('A lineage graph for non-human identities: ingest events, manage API keys, run the demo.')
+    .option('-v, --verbose', 'log progress messages on stderr')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+
+  program
+    .command('ingest')
+    .description(
+      'Ingest an NDJSON file of events (one CloudEvent or native record per line; "-" reads stdin). Resumes after the last committed batch.',
+    )
+    .argument('<file>', 'the NDJSON file, or - for stdin')
+    .option(
+      '--from-start',
+      'ignore the checkpoint and read from the first line (what was ingested already counts as duplicates)',
+      false,
+    )
+    .option(
+      '--batch-size <n>',
+      'records per store transaction (default: LINEAGE_BATCH_SIZE)',
+      positiveInt('--batch-size'),
+    )
+    .addOption(new Option('--progress <mode>', 'progress on stderr').choices(PROGRESS_MODES).default('auto'))
+    .action(async (file: string, options: { fromStart: boolean; batchSize?: number; progress: ProgressMode }) => {
+      const verbose = program.opts<{ verbose?: boolean }>().verbose === true;
+      const logger = new StderrLogger(['error', 'warn'], io.stderr);
+      const controller = new AbortController();
+      const stop = (): void => controller.abort();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      try {
+        const summary = await withCliContext(IngestCliModule, { verbose }, (app) =>
+          runIngestCommand(app, file, options, controller.signal, (message) => logger.warn(message, 'ingest')),
+        );
+        io.stdout.write(`${JSON.stringify(summary)}\n`);
+        // Interrupted: every batch read has committed; say so through the exit code.
+        if (summary.interrupted) setExit(130);
+      } finally {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+      }
+    });
+
+  return program;
+}

@@ -1,0 +1,41 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import type { GraphStore } from '@lineage/domain';
+import { GRAPH_STORE } from '@lineage/domain';
+import { LineageConfig } from '@lineage/config';
+import { IngestionPipeline } from '@lineage/pipeline';
+import type { IngestSummary } from './ingest-tally';
+import { ingestNdjson } from './ndjson-ingestion';
+import { openNdjsonInput } from './ndjson-input';
+import type { ProgressMode } from './progress-reporter';
+import { progressReporter } from './progress-reporter';
+
+export interface IngestCommandOptions {
+  readonly fromStart: boolean;
+  readonly progress: ProgressMode;
+  /** Overrides LINEAGE_BATCH_SIZE. */
+  readonly batchSize?: number;
+}
+
+/** The `ingest FILE` transport: open the input, stream it through the pipeline, return the summary. */
+export async function runIngestCommand(
+  app: INestApplicationContext,
+  path: string,
+  options: IngestCommandOptions,
+  signal: AbortSignal,
+  warn: (message: string) => void,
+): Promise<IngestSummary & { readonly file: string }> {
+  const input = openNdjsonInput(path);
+  const config = app.get(LineageConfig);
+  const summary = await ingestNdjson(
+    input,
+    { pipeline: app.get(IngestionPipeline), checkpoints: app.get<string, GraphStore>(GRAPH_STORE) },
+    {
+      batchSize: options.batchSize ?? config.LINEAGE_BATCH_SIZE,
+      fromStart: options.fromStart,
+      progress: progressReporter(options.progress, input.size),
+      signal,
+      onWarning: warn,
+    },
+  );
+  return { file: path, ...summary };
+}

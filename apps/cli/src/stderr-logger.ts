@@ -1,0 +1,41 @@
+import type { LoggerService, LogLevel } from '@nestjs/common';
+
+/**
+ * The CLI's logger: structured JSON lines on stderr, so that stdout carries only what a command
+ * prints for its caller (an ingestion summary, a new key). Never given a payload or a secret.
+ */
+export class StderrLogger implements LoggerService {
+  constructor(
+    private readonly levels: readonly LogLevel[] = ['error', 'warn'],
+    private readonly out: NodeJS.WritableStream = process.stderr,
+  ) {}
+
+  log(message: unknown, context?: string): void {
+    this.write('log', message, context);
+  }
+
+  error(message: unknown, stackOrContext?: string, context?: string): void {
+    this.write('error', message, context ?? stackOrContext);
+  }
+
+  warn(message: unknown, context?: string): void {
+    this.write('warn', message, context);
+  }
+
+  debug(message: unknown, context?: string): void {
+    this.write('debug', message, context);
+  }
+
+  verbose(message: unknown, context?: string): void {
+    this.write('verbose', message, context);
+  }
+
+  private write(level: LogLevel, message: unknown, context: string | undefined): void {
+    if (!this.levels.includes(level)) return;
+    const text =
+      message instanceof Error ? message.message : typeof message === 'string' ? message : JSON.stringify(message);
+    this.out.write(
+      `${JSON.stringify({ level, time: new Date().toISOString(), ...(context ? { context } : {}), msg: text })}\n`,
+    );
+  }
+}
