@@ -35,7 +35,7 @@ let counter = 0;
 export function event(time: number, drafts: readonly Draft[], options: { id?: string; source?: string; type?: string; subject?: string } = {}): AcceptedEvent {
   const id = options.id ?? `evt-${++counter}`;
   const source = options.source ?? 'conformance';
-  const facts = drafts.map((draft) => ({ ...draft, time, evidence: id, source }) as GraphFact);
+  const facts = drafts.map((draft) => ({ ...draft, time, evidence: id, source }));
   const entityIds = [...new Set(facts.flatMap((f) => (f.op === 'relate' || f.op === 'unrelate' ? [f.from, f.to] : f.op === 'node' || f.op === 'retire' ? [f.id] : [])))];
   return { source, id, type: options.type ?? 'test.fact', time, subject: options.subject ?? entityIds[0] ?? null, summary: `test event ${id}`, entityIds, facts };
 }

@@ -161,7 +161,7 @@ function confirm(interval: GraphRelationship, fact: RelateFact): GraphRelationsh
     // A declaration outranks an observation, which outranks an inference.
     confidence: confidenceRank(fact.confidence) < confidenceRank(interval.confidence) ? fact.confidence : interval.confidence,
     evidence: addEvidence(interval.evidence, fact.evidence),
-    attributes: laterAttributes ? fact.attributes! : interval.attributes,
+    attributes: laterAttributes ? fact.attributes : interval.attributes,
   };
 }
 

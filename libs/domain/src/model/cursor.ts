@@ -19,5 +19,5 @@ export function decodeCursor(cursor: string, arity: number, field = 'after'): (s
   if (!Array.isArray(parsed) || parsed.length !== arity || !parsed.every((v) => typeof v === 'string' || typeof v === 'number')) {
     throw badInput(field, 'is not a cursor this API returned');
   }
-  return parsed as (string | number)[];
+  return parsed;
 }
