@@ -40,7 +40,10 @@ function isActingPerson(actorId: string, interactive: boolean | undefined): bool
 }
 
 function summary(data: CredentialUsedData): string {
-  const who = data.credentialId !== undefined && data.nhiId !== undefined ? `${data.credentialId} of ${data.nhiId}` : (data.credentialId ?? data.nhiId!);
+  const who =
+    data.credentialId !== undefined && data.nhiId !== undefined
+      ? `${data.credentialId} of ${data.nhiId}`
+      : (data.credentialId ?? data.nhiId!);
   const what = data.action === undefined ? '' : `: ${data.action}`;
   const on = data.resourceId === undefined ? '' : ` on ${data.resourceId}`;
   const by = data.actorId === undefined ? '' : ` by ${data.actorId}`;

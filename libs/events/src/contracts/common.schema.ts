@@ -29,7 +29,10 @@ export const Email = Type.String({ format: 'email', maxLength: FIELD_LIMITS.emai
 export const DateTime = Type.String({ format: 'date-time', maxLength: 64 });
 
 /** A list of ids, or a single id (producers send either; transforms read both through `idList`). */
-export const IdOrIds: TUnion<[TString, TArray<TString>]> = Type.Union([Id, Type.Array(Id, { maxItems: FIELD_LIMITS.listItems })]);
+export const IdOrIds: TUnion<[TString, TArray<TString>]> = Type.Union([
+  Id,
+  Type.Array(Id, { maxItems: FIELD_LIMITS.listItems }),
+]);
 
 /**
  * A string enum derived from one of the domain's `as const` lists, as a plain JSON-Schema `enum`

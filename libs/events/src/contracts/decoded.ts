@@ -7,7 +7,13 @@ import { secretRule } from '../secrets/secret-detector';
  */
 export type Decoded<T> =
   | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly reason: string; readonly field: string | null; readonly source: string | null; readonly type: string | null };
+  | {
+      readonly ok: false;
+      readonly reason: string;
+      readonly field: string | null;
+      readonly source: string | null;
+      readonly type: string | null;
+    };
 
 export type Rejection = Extract<Decoded<unknown>, { ok: false }>;
 
@@ -16,8 +22,18 @@ export function accepted<T>(value: T): Decoded<T> {
 }
 
 /** A rejection; `envelope` holds the raw `source` and `type` attributes, if any were read. */
-export function rejected(reason: string, field: string | null, envelope: { source?: unknown; type?: unknown } = {}): Rejection {
-  return { ok: false, reason, field, source: envelopeAttribute(envelope.source), type: envelopeAttribute(envelope.type) };
+export function rejected(
+  reason: string,
+  field: string | null,
+  envelope: { source?: unknown; type?: unknown } = {},
+): Rejection {
+  return {
+    ok: false,
+    reason,
+    field,
+    source: envelopeAttribute(envelope.source),
+    type: envelopeAttribute(envelope.type),
+  };
 }
 
 /** An envelope attribute fit to go into a dead-letter record: a bounded string that is no secret. */

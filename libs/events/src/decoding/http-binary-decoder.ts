@@ -17,29 +17,41 @@ const JSON_CONTENT_TYPE = /^(?:application|text)\/(?:[\w.!#$&^-]+\+)?json\s*(?:;
 export function fromHttpBinary(headers: HttpHeaders, body: Buffer): Decoded<unknown> {
   const event: Record<string, unknown> = {};
   let contentType: string | undefined;
+  // The first bad header, reported once every header is read (so the rejection has source and type).
+  let problem: { reason: string; field: string } | undefined;
   for (const [rawName, rawValue] of Object.entries(headers)) {
     const name = rawName.toLowerCase();
     const isAttribute = name.startsWith(ATTRIBUTE_PREFIX) && name.length > ATTRIBUTE_PREFIX.length;
     if (!isAttribute && name !== 'content-type') continue;
+    const attribute = isAttribute ? name.slice(ATTRIBUTE_PREFIX.length) : 'datacontenttype';
     const value = single(rawValue);
     if (value === undefined) continue;
-    const attribute = isAttribute ? name.slice(ATTRIBUTE_PREFIX.length) : 'datacontenttype';
-    if (value === null) return rejected(`${attribute}: header ${rawName} appears more than once with different values`, attribute, envelopeOf(event));
-    if (!isAttribute) {
+    if (value === null) {
+      problem ??= {
+        field: attribute,
+        reason: `${attribute}: header ${name} appears more than once with different values`,
+      };
+    } else if (!isAttribute) {
       contentType = value;
-      continue;
+    } else {
+      const decoded = percentDecode(value);
+      if (decoded === null)
+        problem ??= { field: attribute, reason: `${attribute}: header ${name} is not valid percent-encoding` };
+      else event[attribute] = decoded;
     }
-    const decoded = percentDecode(value);
-    if (decoded === null) return rejected(`${attribute}: header ${rawName} is not valid percent-encoding`, attribute, envelopeOf(event));
-    event[attribute] = decoded;
   }
+  if (problem) return rejected(problem.reason, problem.field, envelopeOf(event));
   if (contentType !== undefined) event['datacontenttype'] = contentType;
 
   const tooLarge = checkSize(body);
   if (tooLarge) return rejected(tooLarge.reason, null, envelopeOf(event));
   if (body.byteLength === 0) return accepted(event);
   if (contentType !== undefined && !JSON_CONTENT_TYPE.test(contentType)) {
-    return rejected(`datacontenttype: must be application/json or a +json type, not ${JSON.stringify(contentType.slice(0, 128))}`, 'datacontenttype', envelopeOf(event));
+    return rejected(
+      `datacontenttype: must be application/json or a +json type, not ${JSON.stringify(contentType.slice(0, 128))}`,
+      'datacontenttype',
+      envelopeOf(event),
+    );
   }
   const data = parseJson(body);
   if (!data.ok) return rejected(`data: ${data.reason}`, 'data', envelopeOf(event));

@@ -6,7 +6,9 @@ export const MAX_EVENT_BYTES = 256 * 1024;
 
 /** A rejection when `bytes` is over the limit; checked before parsing, so size costs nothing. */
 export function checkSize(bytes: Uint8Array, limit: number = MAX_EVENT_BYTES): Rejection | null {
-  return bytes.byteLength > limit ? rejected(`payload of ${bytes.byteLength} bytes exceeds the limit of ${limit} bytes`, null) : null;
+  return bytes.byteLength > limit
+    ? rejected(`payload of ${bytes.byteLength} bytes exceeds the limit of ${limit} bytes`, null)
+    : null;
 }
 
 /**

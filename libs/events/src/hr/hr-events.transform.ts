@@ -17,11 +17,18 @@ export const HR_TRANSFORMS: EventTransforms<HrEventType> = {
       leftAt: null,
     });
     replaceManager(facts, data.personId, data.managerId);
-    return { subjectId: data.personId, summary: `${data.personId} joined${details(data.employmentType, data.department)}` };
+    return {
+      subjectId: data.personId,
+      summary: `${data.personId} joined${details(data.employmentType, data.department)}`,
+    };
   },
 
   'hr.person.moved': (data, facts) => {
-    facts.update('Person', data.personId, { department: data.department, title: data.title, managerId: data.managerId });
+    facts.update('Person', data.personId, {
+      department: data.department,
+      title: data.title,
+      managerId: data.managerId,
+    });
     replaceManager(facts, data.personId, data.managerId);
     return {
       subjectId: data.personId,

@@ -82,7 +82,12 @@ export const IAM_TRANSFORMS: EventTransforms<IamEventType> = {
     facts.update('Credential', oldId, { status: 'rotated', rotatedTo: newId });
     facts.retire('Credential', oldId);
     // The event does not say the successor's kind; it stays unset until an event does.
-    facts.define('Credential', newId, undefined, { status: 'active', createdAt: now, lastRotatedAt: now, rotatedFrom: oldId });
+    facts.define('Credential', newId, undefined, {
+      status: 'active',
+      createdAt: now,
+      lastRotatedAt: now,
+      rotatedFrom: oldId,
+    });
     facts.inherit(oldId, newId, INHERITED_ON_ROTATION);
     return { subjectId: oldId, summary: `${oldId} rotated to ${newId}` };
   },
@@ -95,7 +100,8 @@ export const IAM_TRANSFORMS: EventTransforms<IamEventType> = {
 
   'iam.role.defined': (data, facts) => {
     facts.define('Role', data.roleId, data.name);
-    if (data.grants === undefined) return { subjectId: data.roleId, summary: `${data.roleId} defined${details(data.name)}` };
+    if (data.grants === undefined)
+      return { subjectId: data.roleId, summary: `${data.roleId} defined${details(data.name)}` };
     // The definition is complete: resources it no longer lists stop being granted.
     const grants = mergeGrants(data.grants);
     for (const grant of grants) {
@@ -108,7 +114,10 @@ export const IAM_TRANSFORMS: EventTransforms<IamEventType> = {
       data.roleId,
       grants.map((grant) => grant.resourceId),
     );
-    return { subjectId: data.roleId, summary: `${data.roleId} defined${details(data.name, plural(grants.length, 'grant'))}` };
+    return {
+      subjectId: data.roleId,
+      summary: `${data.roleId} defined${details(data.name, plural(grants.length, 'grant'))}`,
+    };
   },
 
   'iam.role.granted': (data, facts) => assignment(facts, 'HAS_ROLE', data.principalId, data.roleId, true),
@@ -125,7 +134,13 @@ function relateCreator(facts: FactBuilder, createdBy: string | undefined, create
 }
 
 /** HAS_ROLE (NHI | Person → Role) or CAN_ASSUME (NHI | Workload | Role → Role); an unprefixed principal is an NHI. */
-function assignment(facts: FactBuilder, type: 'HAS_ROLE' | 'CAN_ASSUME', principalId: string, roleId: string, granted: boolean): TransformResult {
+function assignment(
+  facts: FactBuilder,
+  type: 'HAS_ROLE' | 'CAN_ASSUME',
+  principalId: string,
+  roleId: string,
+  granted: boolean,
+): TransformResult {
   facts.reference(inferKind(principalId, RELATION_KINDS[type].from, 'NHI'), principalId).reference('Role', roleId);
   if (granted) facts.relate(type, principalId, roleId, 'declared');
   else facts.unrelate(type, principalId, roleId);
@@ -143,7 +158,11 @@ function mergeGrants(grants: readonly RoleGrant[]): Array<Required<RoleGrant>> {
     const seen = byResource.get(grant.resourceId);
     const actions = grant.actions ?? [];
     if (!seen) {
-      byResource.set(grant.resourceId, { resourceId: grant.resourceId, level: grant.level, actions: [...new Set(actions)] });
+      byResource.set(grant.resourceId, {
+        resourceId: grant.resourceId,
+        level: grant.level,
+        actions: [...new Set(actions)],
+      });
       continue;
     }
     byResource.set(grant.resourceId, {
@@ -156,7 +175,9 @@ function mergeGrants(grants: readonly RoleGrant[]): Array<Required<RoleGrant>> {
 }
 
 function nhiCreatedSummary(data: NhiCreatedData): string {
-  const where = [data.kind, data.platform && `on ${data.platform}`, data.environment && `in ${data.environment}`].filter(Boolean).join(' ');
+  const where = [data.kind, data.platform && `on ${data.platform}`, data.environment && `in ${data.environment}`]
+    .filter(Boolean)
+    .join(' ');
   return `${data.nhiId} created${details(where)}${data.createdBy === undefined ? '' : ` by ${data.createdBy}`}`;
 }
 

@@ -15,10 +15,20 @@ const slackBot = 'xo' + 'xb-' + '1234567890-0987654321-' + b62.slice(0, 24);
 const slackUser = 'xo' + 'xp-' + '1234567890-' + b62.slice(5, 20);
 const stripe = 'sk' + '_live_' + b62.slice(0, 24);
 const google = 'AI' + 'za' + b62.slice(0, 35);
-const jwt = 'ey' + 'JhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9' + '.' + 'ey' + 'JzdWIiOiIxMjM0NTY3ODkwIn0' + '.' + 'dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U';
+const jwt =
+  'ey' +
+  'JhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9' +
+  '.' +
+  'ey' +
+  'JzdWIiOiIxMjM0NTY3ODkwIn0' +
+  '.' +
+  'dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U';
 const pem = ['-----BEGIN', ' RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\n-----END RSA PRIVATE KEY-----'].join('');
 const pemPkcs8 = ['-----BEGIN', ' PRIVATE KEY-----\nMIIEvQIBADANBg\n-----END PRIVATE KEY-----'].join('');
-const pemOpenSsh = ['-----BEGIN', ' OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----'].join('');
+const pemOpenSsh = [
+  '-----BEGIN',
+  ' OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----',
+].join('');
 // The AWS documentation's example secret access key (not a live key).
 const awsSecret = 'wJalrXUtnFEMI/K7MDENG/' + 'bPxRfiCYEXAMPLEKEY';
 
@@ -118,7 +128,9 @@ describe('secret detector', () => {
 
     it('a long random value in a field named key or value', () => {
       expect(secretRule('Zx8Qw2Lm5Np7Rt1Vb4Kc9Hd3Jf6Gs0', 'value')).toBe('high-entropy');
-      expect(secretRule('9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08', 'signingKey')).toBe('high-entropy');
+      expect(secretRule('9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08', 'signingKey')).toBe(
+        'high-entropy',
+      );
     });
 
     it.each([
@@ -137,7 +149,10 @@ describe('secret detector', () => {
   describe('fingerprints', () => {
     it.each([
       ['an OpenSSH SHA256 fingerprint', 'SHA256:nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8'],
-      ['a lower-case sha256 prefix with hex', 'sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08'],
+      [
+        'a lower-case sha256 prefix with hex',
+        'sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
+      ],
       ['an MD5 colon-separated fingerprint', '43:51:43:a1:b5:fc:8b:b7:0a:3a:a9:b1:0f:66:73:a8'],
       ['a SHA-1 hex thumbprint', '2FD4E1C67A2D28FCED849EE1BB76E7391B93EB12'],
       ['a GCP service-account key id', '1f2e3d4c5b6a79881f2e3d4c5b6a79881f2e3d4c'],
@@ -189,7 +204,10 @@ describe('secret detector', () => {
     });
 
     it('judges array elements by the name of their array', () => {
-      expect(findSecret({ data: { passwords: ['fine', 'hunter2hunter2'] } })).toEqual({ path: 'data.passwords[1]', rule: 'secret-field' });
+      expect(findSecret({ data: { passwords: ['fine', 'hunter2hunter2'] } })).toEqual({
+        path: 'data.passwords[1]',
+        rule: 'secret-field',
+      });
       expect(findSecret({ data: { ids: [githubClassic] } })).toEqual({ path: 'data.ids[0]', rule: 'github-token' });
     });
 
@@ -200,7 +218,10 @@ describe('secret detector', () => {
     });
 
     it('reports paths under a given root', () => {
-      expect(findSecret({ password: 'hunter2hunter2' }, 'data')).toEqual({ path: 'data.password', rule: 'secret-field' });
+      expect(findSecret({ password: 'hunter2hunter2' }, 'data')).toEqual({
+        path: 'data.password',
+        rule: 'secret-field',
+      });
     });
 
     it('survives nesting deeper than the call stack', () => {

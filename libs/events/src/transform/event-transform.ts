@@ -11,7 +11,10 @@ export interface TransformResult {
 }
 
 /** A pure function from one type's validated `data` to graph facts (written into `facts`). */
-export type EventTransform<K extends CanonicalEventType> = (data: CanonicalEventData[K], facts: FactBuilder) => TransformResult;
+export type EventTransform<K extends CanonicalEventType> = (
+  data: CanonicalEventData[K],
+  facts: FactBuilder,
+) => TransformResult;
 
 /** The transforms of a family of types, one per type. */
 export type EventTransforms<K extends CanonicalEventType> = { readonly [T in K]: EventTransform<T> };

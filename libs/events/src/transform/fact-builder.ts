@@ -46,7 +46,15 @@ export class FactBuilder {
     this.mention(from, to);
     // No attributes rather than empty ones: a confirmation without attributes keeps the interval's.
     const defined = compact(attributes ?? {});
-    this.list.push({ op: 'relate', type, from, to, confidence, ...(Object.keys(defined).length === 0 ? {} : { attributes: defined }), ...this.stamp });
+    this.list.push({
+      op: 'relate',
+      type,
+      from,
+      to,
+      confidence,
+      ...(Object.keys(defined).length === 0 ? {} : { attributes: defined }),
+      ...this.stamp,
+    });
     return this;
   }
 
@@ -83,7 +91,13 @@ export class FactBuilder {
     return [...this.ids];
   }
 
-  private node(kind: NodeKind, id: string, defines: boolean, name: string | undefined, attributes: AttributeInput): this {
+  private node(
+    kind: NodeKind,
+    id: string,
+    defines: boolean,
+    name: string | undefined,
+    attributes: AttributeInput,
+  ): this {
     this.mention(id);
     const defined = compact(attributes);
     this.list.push({

@@ -45,7 +45,10 @@ function single(error: ErrorObject, root: string): FieldReason {
     case 'type':
       return { field: at, reason: `${at}: must be ${typeName(params['type'])}` };
     case 'enum':
-      return { field: at, reason: `${at}: must be one of ${(params['allowedValues'] as unknown[]).map(String).join(', ')}` };
+      return {
+        field: at,
+        reason: `${at}: must be one of ${(params['allowedValues'] as unknown[]).map(String).join(', ')}`,
+      };
     case 'const':
       return { field: at, reason: `${at}: must be ${JSON.stringify(params['allowedValue'])}` };
     case 'format': {
@@ -53,7 +56,13 @@ function single(error: ErrorObject, root: string): FieldReason {
       return { field: at, reason: `${at}: must be ${FORMAT_NAMES[format] ?? `in ${format} format`}` };
     }
     case 'minLength':
-      return { field: at, reason: params['limit'] === 1 ? `${at}: must not be empty` : `${at}: must be at least ${String(params['limit'])} characters` };
+      return {
+        field: at,
+        reason:
+          params['limit'] === 1
+            ? `${at}: must not be empty`
+            : `${at}: must be at least ${String(params['limit'])} characters`,
+      };
     case 'maxLength':
       return { field: at, reason: `${at}: must be at most ${String(params['limit'])} characters` };
     case 'minItems':
@@ -76,7 +85,9 @@ function unionReason(branches: readonly ErrorObject[], union: ErrorObject, root:
   if (deeper) return single(deeper, root);
   const at = fieldPath(root, union.instancePath);
   if (branches.length > 0 && branches.every((e) => e.keyword === 'required')) {
-    const [field, ...others] = branches.map((e) => child(at, String((e.params as Record<string, unknown>)['missingProperty'])));
+    const [field, ...others] = branches.map((e) =>
+      child(at, String((e.params as Record<string, unknown>)['missingProperty'])),
+    );
     return { field: field!, reason: `${field!}: is required (or ${others.join(', or ')})` };
   }
   if (branches.length > 0 && branches.every((e) => e.keyword === 'type')) {

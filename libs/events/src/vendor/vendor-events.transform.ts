@@ -12,7 +12,10 @@ export const VENDOR_TRANSFORMS: EventTransforms<VendorEventType> = {
       facts.unrelateOthers('SPONSORS', 'to', data.vendorId, [data.sponsorId]);
       facts.relate('SPONSORS', data.sponsorId, data.vendorId, 'declared');
     }
-    return { subjectId: data.vendorId, summary: `${data.vendorId} onboarded${details(data.name, data.sponsorId && `sponsor ${data.sponsorId}`)}` };
+    return {
+      subjectId: data.vendorId,
+      summary: `${data.vendorId} onboarded${details(data.name, data.sponsorId && `sponsor ${data.sponsorId}`)}`,
+    };
   },
 
   'vendor.contract.ended': (data, facts) => {
