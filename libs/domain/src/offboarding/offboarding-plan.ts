@@ -39,3 +39,23 @@ export interface OffboardingContext {
   /** NHIs downstream of the subject: the ones it may have been accountable for. */
   readonly candidateNhiIds: readonly string[];
 }
+
+/** What starts a plan: a person who left (employee or contractor) or a vendor whose contract ended. */
+export interface OffboardingTrigger {
+  readonly subjectId: string;
+  readonly subjectKind: 'Person' | 'Vendor';
+  /** The triggering event's id and source: the plan's idempotency key. */
+  readonly eventId: string;
+  readonly eventSource: string;
+  readonly eventType: string;
+  /** When the person left or the contract ended (epoch ms): the plan is evaluated as of then. */
+  readonly effectiveAt: EpochMs;
+}
+
+export interface OffboardingPolicy {
+  /** An NHI or credential used within this many days before the leaving time still does work. */
+  readonly usageWindowDays: number;
+}
+
+// The planning rules live beside these types; the domain's index exports them through this file.
+export * from './offboarding-planner';
