@@ -25,12 +25,12 @@ import type {
   PendingDelivery,
   TimelineEntry,
 } from '@lineage/domain';
-import { DomainError } from '@lineage/domain';
 import { migrate } from './sqlite-migrations';
 import { SqliteApiKeys } from './sqlite-api-keys';
 import { SqliteFindings } from './sqlite-findings';
 import { SqliteGraphReader } from './sqlite-graph-reader';
 import { SqliteLedger } from './sqlite-ledger';
+import { SqliteOffboarding } from './sqlite-offboarding';
 import { SqlitePlans } from './sqlite-plans';
 import { SqliteWriter } from './sqlite-writer';
 
@@ -144,8 +144,8 @@ export class EmbeddedGraphStore implements GraphStore {
     return this.findingRules.findings(query);
   }
 
-  async offboardingContext(_subjectId: string, _asOf: EpochMs): Promise<OffboardingContext | null> {
-    throw new DomainError('UNAVAILABLE', 'offboarding is not implemented yet on the embedded store');
+  async offboardingContext(subjectId: string, asOf: EpochMs): Promise<OffboardingContext | null> {
+    return SqliteOffboarding.for(this.db, this.reader).context(subjectId, asOf);
   }
 
   async savePlan(plan: OffboardingPlan, channels: readonly string[]): Promise<boolean> {

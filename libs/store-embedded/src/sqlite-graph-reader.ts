@@ -4,6 +4,7 @@ import type {
   BlastRadiusQuery,
   EpochMs,
   GraphNode,
+  GraphRelationship,
   GrantRow,
   Lineage,
   Neighbour,
@@ -162,11 +163,22 @@ export class SqliteGraphReader {
 
   /** The upstream slice of the graph around `seeds`, every interval included, in three queries. */
   lineageGraph(seeds: readonly string[]): LineageGraph {
+    const slice = this.lineageSlice(seeds);
+    return new LineageGraph(slice.nodes, slice.relationships);
+  }
+
+  /** `lineageGraph` as rows, for callers that add more of the graph to it (offboarding). */
+  lineageSlice(seeds: readonly string[]): { nodes: GraphNode[]; relationships: GraphRelationship[] } {
     const ids = (this.upstreamWalk.all(...LINEAGE_UPSTREAM, ...LINEAGE_DOWNSTREAM, { seeds: JSON.stringify(seeds), depth: LINEAGE_WALK_DEPTH }) as { id: string }[]).map((r) => r.id);
     const json = JSON.stringify(ids);
     const nodes = (this.nodesByIds.all(json) as NodeRow[]).map(toNode);
     const relationships = (this.upstreamRelationships.all(...LINEAGE_UPSTREAM, ...LINEAGE_DOWNSTREAM, { ids: json }) as RelationshipRow[]).map(toRelationship);
-    return new LineageGraph(nodes, relationships);
+    return { nodes, relationships };
+  }
+
+  /** The NHIs downstream of a person or vendor over the accountability relations, by id. */
+  accountabilityCandidates(subjectId: string): string[] {
+    return (this.downstreamWalk.all(...ACCOUNTABILITY_DOWNSTREAM, { person: subjectId, depth: LINEAGE_WALK_DEPTH, nhiKind: 'NHI' }) as { id: string }[]).map((r) => r.id);
   }
 
   lineage(id: string, asOf: EpochMs): Lineage | null {
@@ -174,7 +186,7 @@ export class SqliteGraphReader {
   }
 
   orphanedBy(personId: string, asOf: EpochMs): OrphanedNhi[] {
-    const candidates = (this.downstreamWalk.all(...ACCOUNTABILITY_DOWNSTREAM, { person: personId, depth: LINEAGE_WALK_DEPTH, nhiKind: 'NHI' }) as { id: string }[]).map((r) => r.id);
+    const candidates = this.accountabilityCandidates(personId);
     if (candidates.length === 0) return [];
     const graph = this.lineageGraph([personId, ...candidates]);
     const orphans = findOrphanedBy(graph, personId, candidates, asOf);
