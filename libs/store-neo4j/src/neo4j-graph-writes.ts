@@ -1,0 +1,265 @@
+import type {
+  GraphFact,
+  GraphRelationship,
+  LoadedState,
+  NodeKind,
+  NodeState,
+  RelationKind,
+  RelationshipWrite,
+  StateRequest,
+  WriteSet,
+} from '@lineage/domain';
+import {
+  NODE_KIND_NAMES,
+  RELATION_KINDS,
+  RELATION_KIND_NAMES,
+  applyFacts,
+  inferKind,
+  mergeNode,
+  stateRequest,
+} from '@lineage/domain';
+import { nodeProperties, relationshipProperties, toGraphRelationshipEntry, toNodeState } from './neo4j-mapping';
+import { KIND_LABELS, NODE_LABEL, RELATIONSHIP_TYPES, otherKindLabels } from './neo4j-model';
+import type { QueryRunner } from './neo4j-session';
+import { run } from './neo4j-session';
+import { readNumber } from './neo4j-values';
+
+/**
+ * The graph half of a batch write, inside the batch's write transaction. The domain's shared
+ * algorithm decides everything (`stateRequest` → load → `applyFacts` → `WriteSet`); this file
+ * only loads that state in a few UNWIND-batched reads and writes the write set back with one
+ * constant query per node kind and per relationship type (labels and types cannot be
+ * parameters, so those queries are built from the model at module load).
+ */
+
+// ---- loading the state the facts touch -------------------------------------------------------
+
+export const LOAD_NODES = `
+UNWIND $ids AS id
+MATCH (n:${NODE_LABEL} {id: id})
+RETURN n`;
+
+/** Every interval of the named (type, from, to) keys. */
+export const LOAD_RELATIONSHIP_KEYS = `
+UNWIND $keys AS key
+MATCH (a:${NODE_LABEL} {id: key.from})-[r]->(b:${NODE_LABEL} {id: key.to})
+WHERE type(r) = key.type
+RETURN {rel: r, from: a.id, to: b.id} AS entry`;
+
+/** Every interval of a type leaving an anchor node (`unrelate-others` and `inherit` on the `from` side). */
+export const LOAD_ANCHORED_FROM = `
+UNWIND $anchors AS anchor
+MATCH (a:${NODE_LABEL} {id: anchor.id})-[r]->(b:${NODE_LABEL})
+WHERE type(r) = anchor.type
+RETURN {rel: r, from: a.id, to: b.id} AS entry`;
+
+/** Every interval of a type arriving at an anchor node. */
+export const LOAD_ANCHORED_TO = `
+UNWIND $anchors AS anchor
+MATCH (a:${NODE_LABEL})-[r]->(b:${NODE_LABEL} {id: anchor.id})
+WHERE type(r) = anchor.type
+RETURN {rel: r, from: a.id, to: b.id} AS entry`;
+
+// ---- writing the write set --------------------------------------------------------------------
+
+/** Upsert nodes of one kind: replace every property, then make the kind label the only kind label. */
+function upsertNodesQuery(kind: NodeKind): string {
+  return `
+UNWIND $rows AS row
+MERGE (n:${NODE_LABEL} {id: row.id})
+SET n = row.props
+REMOVE n${otherKindLabels(kind)}
+SET n:${KIND_LABELS[kind]}`;
+}
+
+/** Delete every interval of the given keys of one type; the key's new list is created next. */
+function deleteIntervalsQuery(type: RelationKind): string {
+  return `
+UNWIND $keys AS key
+MATCH (:${NODE_LABEL} {id: key.from})-[r:${RELATIONSHIP_TYPES[type]}]->(:${NODE_LABEL} {id: key.to})
+DELETE r`;
+}
+
+/** Create intervals of one type: one Neo4j relationship per validity interval. */
+function createIntervalsQuery(type: RelationKind): string {
+  return `
+UNWIND $rows AS row
+MATCH (a:${NODE_LABEL} {id: row.from})
+MATCH (b:${NODE_LABEL} {id: row.to})
+CREATE (a)-[r:${RELATIONSHIP_TYPES[type]}]->(b)
+SET r = row.props
+RETURN count(r) AS created`;
+}
+
+function perKey<K extends string>(keys: readonly K[], build: (key: K) => string): Readonly<Record<K, string>> {
+  return Object.fromEntries(keys.map((key) => [key, build(key)])) as Record<K, string>;
+}
+
+export const UPSERT_NODES = perKey(NODE_KIND_NAMES, upsertNodesQuery);
+export const DELETE_INTERVALS = perKey(RELATION_KIND_NAMES, deleteIntervalsQuery);
+export const CREATE_INTERVALS = perKey(RELATION_KIND_NAMES, createIntervalsQuery);
+
+/** Rows per UNWIND: large batches are split so that no single message grows without bound. */
+export const WRITE_CHUNK = 2000;
+
+export interface Statement {
+  readonly query: string;
+  readonly parameters: Record<string, unknown>;
+  /** For interval creation: how many relationships the statement must create. */
+  readonly expectCreated?: number;
+}
+
+function chunks<T>(items: readonly T[], size = WRITE_CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+function groupBy<T, K>(items: readonly T[], keyOf: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const list = groups.get(key);
+    if (list) list.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
+}
+
+/** Node upserts, one statement per kind present (and per chunk). */
+export function nodeWriteStatements(nodes: readonly NodeState[]): Statement[] {
+  const statements: Statement[] = [];
+  for (const [kind, group] of groupBy(nodes, (node) => node.kind)) {
+    for (const chunk of chunks(group)) {
+      statements.push({
+        query: UPSERT_NODES[kind],
+        parameters: { rows: chunk.map((node) => ({ id: node.id, props: nodeProperties(node) })) },
+      });
+    }
+  }
+  return statements;
+}
+
+/**
+ * Replace the interval lists of the written keys: per type, delete the keys' relationships, then
+ * create the new intervals. A key whose list is now empty is only deleted.
+ */
+export function relationshipWriteStatements(writes: readonly RelationshipWrite[]): Statement[] {
+  const statements: Statement[] = [];
+  for (const [type, group] of groupBy(writes, (write) => write.key.type)) {
+    for (const chunk of chunks(group)) {
+      statements.push({
+        query: DELETE_INTERVALS[type],
+        parameters: { keys: chunk.map((write) => ({ from: write.key.from, to: write.key.to })) },
+      });
+    }
+    const rows = group.flatMap((write) =>
+      write.intervals.map((interval) => ({
+        from: interval.from,
+        to: interval.to,
+        props: relationshipProperties(interval),
+      })),
+    );
+    for (const chunk of chunks(rows)) {
+      statements.push({ query: CREATE_INTERVALS[type], parameters: { rows: chunk }, expectCreated: chunk.length });
+    }
+  }
+  return statements;
+}
+
+/**
+ * Neo4j cannot hold a relationship whose end node does not exist. A write set whose relationship
+ * names a node that no fact of the batch described and the store does not hold gets that node
+ * as a placeholder, exactly as a reference would have made it (the domain's `mergeNode` with
+ * `defines: false`, its kind inferred from the id's prefix among the kinds the relation allows).
+ */
+export function placeholdersForMissingEnds(writes: WriteSet, existing: ReadonlySet<string>): NodeState[] {
+  const known = new Set(existing);
+  for (const node of writes.nodes) known.add(node.id);
+  const made = new Map<string, NodeState>();
+  for (const write of writes.relationships) {
+    const kinds = RELATION_KINDS[write.key.type];
+    for (const interval of write.intervals) {
+      for (const [id, allowed] of [
+        [interval.from, kinds.from],
+        [interval.to, kinds.to],
+      ] as const) {
+        if (known.has(id)) continue;
+        made.set(
+          id,
+          mergeNode(made.get(id), {
+            op: 'node',
+            id,
+            kind: inferKind(id, allowed, allowed[0]),
+            defines: false,
+            time: interval.firstSeen,
+            evidence: interval.evidence[0] ?? '',
+            source: interval.source ?? '',
+          }),
+        );
+      }
+    }
+  }
+  return [...made.values()];
+}
+
+/** Load what `request` names, in at most four queries. */
+export async function loadState(
+  tx: QueryRunner,
+  request: StateRequest,
+): Promise<{ state: LoadedState; existing: Set<string> }> {
+  const relKeys = [...request.relKeys.values()];
+  // The ends of the named keys are loaded too, only to learn which of them exist.
+  const ids = new Set(request.nodeIds);
+  for (const key of relKeys) ids.add(key.from).add(key.to);
+
+  const nodes = new Map<string, NodeState>();
+  if (ids.size > 0) {
+    for (const record of await run(tx, LOAD_NODES, { ids: [...ids] })) {
+      const node = toNodeState(record.get('n'));
+      nodes.set(node.id, node);
+    }
+  }
+  const existing = new Set(nodes.keys());
+
+  const relationships: GraphRelationship[] = [];
+  const seen = new Set<string>();
+  const take = async (query: string, parameters: Record<string, unknown>): Promise<void> => {
+    for (const record of await run(tx, query, parameters)) {
+      const rel = toGraphRelationshipEntry(record.get('entry'));
+      existing.add(rel.from).add(rel.to);
+      // A key named directly and reached from an anchor too must not count its intervals twice.
+      const identity = `${rel.type}\u0000${rel.from}\u0000${rel.to}\u0000${rel.validFrom}`;
+      if (seen.has(identity)) continue;
+      seen.add(identity);
+      relationships.push(rel);
+    }
+  };
+  if (relKeys.length > 0)
+    await take(LOAD_RELATIONSHIP_KEYS, { keys: relKeys.map((k) => ({ type: k.type, from: k.from, to: k.to })) });
+  const fromAnchors = request.anchors.filter((a) => a.side === 'from').map((a) => ({ type: a.type, id: a.id }));
+  const toAnchors = request.anchors.filter((a) => a.side === 'to').map((a) => ({ type: a.type, id: a.id }));
+  if (fromAnchors.length > 0) await take(LOAD_ANCHORED_FROM, { anchors: fromAnchors });
+  if (toAnchors.length > 0) await take(LOAD_ANCHORED_TO, { anchors: toAnchors });
+
+  // Extra nodes are harmless to the merge: it writes back only the nodes a fact touched.
+  return { state: { nodes, relationships }, existing };
+}
+
+/** Apply the facts of the accepted events of a batch to the graph, inside the caller's transaction. */
+export async function writeFacts(tx: QueryRunner, facts: readonly GraphFact[]): Promise<WriteSet> {
+  const { state, existing } = await loadState(tx, stateRequest(facts));
+  const writes = applyFacts(state, facts);
+  const nodes = [...writes.nodes, ...placeholdersForMissingEnds(writes, existing)];
+  for (const statement of [...nodeWriteStatements(nodes), ...relationshipWriteStatements(writes.relationships)]) {
+    const records = await run(tx, statement.query, statement.parameters);
+    if (statement.expectCreated !== undefined) {
+      const created = readNumber(records[0]?.get('created') ?? 0, 'created relationships');
+      // Every end node was written above, so a shortfall means the transaction saw something else: fail it.
+      if (created !== statement.expectCreated) {
+        throw new Error(`created ${created} of ${statement.expectCreated} relationships: an end node is missing`);
+      }
+    }
+  }
+  return { nodes, relationships: writes.relationships };
+}
