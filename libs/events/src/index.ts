@@ -17,3 +17,5 @@ export { parseRfc3339, toEpochMs } from './validation/rfc3339';
 export { findSecret, looksLikeFingerprint, secretRule, SECRET_REASON, SECRET_RULES } from './secrets/secret-detector';
 export type { SecretFinding, SecretRule } from './secrets/secret-detector';
 export { transformEvent } from './transform/event-transformer';
+export { decodeNative, detectNativeFormat } from './native';
+export type { NativeDecoded, NativeDecodeResult, NativeFormat } from './native';
