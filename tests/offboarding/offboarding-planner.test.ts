@@ -1,8 +1,9 @@
 import type { GraphStore, OffboardingAction, OffboardingTrigger } from '@lineage/domain';
 import { planOffboarding } from '@lineage/domain';
-import { EmbeddedGraphStore } from '@lineage/store-embedded';
-// The query text is not part of the lib's public surface; the snapshot reads it from the adapter's module.
+// The query texts are not part of the libs' public surface; the snapshots read them from the adapters' modules.
 import { OFFBOARDING_RELATIONSHIPS } from '../../libs/store-embedded/src/sqlite-offboarding';
+import { OFFBOARDING_NEIGHBOURHOOD } from '../../libs/store-neo4j/src/neo4j-offboarding';
+import { describeEachStore } from '../conformance/conformance-stores';
 import { apply, event, left, node, person, rel, t, unrel, update } from '../conformance/graph-script';
 
 /**
@@ -19,13 +20,12 @@ const RECENTLY = t('2025-05-20T00:00:00Z');
 const LONG_AGO = t('2024-10-01T00:00:00Z');
 const PLANNED = t('2025-06-01T00:00:05Z');
 
-let store: GraphStore;
-beforeEach(() => {
-  store = EmbeddedGraphStore.open({ dataDir: ':memory:' });
-});
-afterEach(async () => store.close());
-
-async function planFor(subjectId: string, subjectKind: 'Person' | 'Vendor' = 'Person', eventId = 'evt-left') {
+async function planFor(
+  store: GraphStore,
+  subjectId: string,
+  subjectKind: 'Person' | 'Vendor' = 'Person',
+  eventId = 'evt-left',
+) {
   const trigger: OffboardingTrigger = {
     subjectId,
     subjectKind,
@@ -41,7 +41,13 @@ const summary = (actions: readonly OffboardingAction[]) =>
   actions.map((a) => [a.action, a.targetId, a.suggestedOwnerId]);
 const leaves = (id: string, eventId = 'evt-left') => event(LEFT, [left(id, LEFT)], { id: eventId });
 
-describe('offboarding plans on the embedded store', () => {
+describeEachStore('offboarding plans', (open) => {
+  let store: GraphStore;
+  beforeEach(async () => {
+    store = await open();
+  });
+  afterEach(async () => store.close());
+
   it('returns no context for a subject the graph does not hold', async () => {
     expect(await store.offboardingContext('person:nobody', LEFT)).toBeNull();
   });
@@ -84,7 +90,7 @@ describe('offboarding plans on the embedded store', () => {
       leaves('person:alice'),
     );
 
-    const plan = await planFor('person:alice');
+    const plan = await planFor(store, 'person:alice');
     expect(summary(plan.actions)).toEqual([
       ['REASSIGN', 'nhi:deploy-bot', 'person:bob'],
       ['REASSIGN', 'nhi:pipeline-sa', 'person:bob'],
@@ -114,7 +120,7 @@ describe('offboarding plans on the embedded store', () => {
     );
     const context = await store.offboardingContext('person:alice', LEFT);
     expect(context?.candidateNhiIds).toEqual(['nhi:shared', 'nhi:solo']);
-    expect((await planFor('person:alice')).actions.map((a) => a.targetId)).toEqual(['nhi:solo']);
+    expect((await planFor(store, 'person:alice')).actions.map((a) => a.targetId)).toEqual(['nhi:solo']);
   });
 
   it('a manager who left earlier: escalate to the manager’s manager, and say so', async () => {
@@ -140,7 +146,7 @@ describe('offboarding plans on the embedded store', () => {
       event(T2, [left('person:bob', T2), unrel('MANAGES', 'person:dana', 'person:bob')], { id: 'evt-bob-left' }),
       leaves('person:alice'),
     );
-    const [action, ...rest] = (await planFor('person:alice')).actions;
+    const [action, ...rest] = (await planFor(store, 'person:alice')).actions;
     expect(rest).toEqual([]);
     expect(action).toMatchObject({ targetId: 'nhi:reports-bot', action: 'REASSIGN', suggestedOwnerId: 'person:dana' });
     expect(action?.reason).toContain('the manager of person:bob, who managed person:alice (escalated)');
@@ -193,7 +199,7 @@ describe('offboarding plans on the embedded store', () => {
       }),
       event(LEFT, [update('Vendor', 'vendor:acme', { contractStatus: 'ended', endedAt: LEFT })], { id: 'evt-ended' }),
     );
-    const plan = await planFor('vendor:acme', 'Vendor', 'evt-ended');
+    const plan = await planFor(store, 'vendor:acme', 'Vendor', 'evt-ended');
     expect(summary(plan.actions)).toEqual([
       ['REASSIGN', 'nhi:acme-app', 'person:erin'],
       ['REASSIGN', 'nhi:acme-child', 'person:erin'],
@@ -223,7 +229,7 @@ describe('offboarding plans on the embedded store', () => {
       event(T2, [left('person:sam', T2)]),
       event(LEFT, [update('Vendor', 'vendor:oldco', { contractStatus: 'ended', endedAt: LEFT })], { id: 'evt-ended' }),
     );
-    const plan = await planFor('vendor:oldco', 'Vendor', 'evt-ended');
+    const plan = await planFor(store, 'vendor:oldco', 'Vendor', 'evt-ended');
     expect(summary(plan.actions)).toEqual([
       ['DISABLE', 'nhi:oldco-bot', null],
       ['REVOKE', 'cred:oldco-token', null],
@@ -256,7 +262,7 @@ describe('offboarding plans on the embedded store', () => {
       event(T2, [update('Credential', 'cred:gone', { status: 'deleted' })]),
       leaves('person:alice'),
     );
-    const plan = await planFor('person:alice');
+    const plan = await planFor(store, 'person:alice');
     expect(summary(plan.actions)).toEqual([['ROTATE', 'cred:alice-key', null]]);
     expect(plan.actions[0]).toMatchObject({
       reason: 'created by person:alice, who may know its secret',
@@ -308,7 +314,7 @@ describe('offboarding plans on the embedded store', () => {
       event(T2, [unrel('HAS_ROLE', 'person:alice', 'role:old-team')]),
       leaves('person:alice'),
     );
-    const plan = await planFor('person:alice');
+    const plan = await planFor(store, 'person:alice');
     expect(summary(plan.actions)).toEqual([
       ['ROTATE', 'cred:db-password', null],
       ['ROTATE', 'cred:root-token', null],
@@ -348,7 +354,7 @@ describe('offboarding plans on the embedded store', () => {
       ),
       leaves('person:alice'),
     );
-    const plan = await planFor('person:alice');
+    const plan = await planFor(store, 'person:alice');
     expect(summary(plan.actions)).toEqual([
       ['ROTATE', 'cred:alice-spare-pat', null],
       ['REVOKE', 'cred:alice-pat', null],
@@ -369,7 +375,7 @@ describe('offboarding plans on the embedded store', () => {
       }),
       leaves('person:alice'),
     );
-    const [action, ...rest] = (await planFor('person:alice')).actions;
+    const [action, ...rest] = (await planFor(store, 'person:alice')).actions;
     expect(rest).toEqual([]);
     expect(action).toMatchObject({
       targetId: 'nhi:old-bot',
@@ -382,8 +388,14 @@ describe('offboarding plans on the embedded store', () => {
       'no active manager, sponsor or workload owner can take it over (person:alice has no manager on record)',
     );
   });
+});
 
-  it('keeps the text of the context query under review', () => {
+describe('offboarding context queries', () => {
+  it("keeps the text of the embedded store's query under review", () => {
     expect(OFFBOARDING_RELATIONSHIPS).toMatchSnapshot();
+  });
+
+  it("keeps the text of the Neo4j adapter's query under review", () => {
+    expect(OFFBOARDING_NEIGHBOURHOOD).toMatchSnapshot();
   });
 });

@@ -31,6 +31,7 @@ import { Neo4jBlastRadius } from './neo4j-blast-radius';
 import { Neo4jGraphReads } from './neo4j-graph-reads';
 import { Neo4jLedger } from './neo4j-ledger';
 import { Neo4jLineageQueries } from './neo4j-lineage-queries';
+import { Neo4jOffboarding } from './neo4j-offboarding';
 import { findSchemaDir, loadMigrations, runMigrations } from './neo4j-migrations';
 import { Neo4jPlans } from './neo4j-plans';
 import { Neo4jSessions, run } from './neo4j-session';
@@ -210,8 +211,8 @@ export class Neo4jGraphStore implements GraphStore {
     throw new DomainError('UNAVAILABLE', 'findings are not implemented yet in the Neo4j adapter');
   }
 
-  async offboardingContext(_subjectId: string, _asOf: EpochMs): Promise<OffboardingContext | null> {
-    throw new DomainError('UNAVAILABLE', 'offboarding context is not implemented yet in the Neo4j adapter');
+  async offboardingContext(subjectId: string, asOf: EpochMs): Promise<OffboardingContext | null> {
+    return new Neo4jOffboarding(this.sessions).context(subjectId, asOf);
   }
 
   // ---- plans ----
