@@ -1,10 +1,15 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { DomainError } from '@lineage/domain';
+import type { DomainErrorCode } from '@lineage/domain';
 import { StoreUnavailableError } from '@lineage/pipeline';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from './cli-errors';
 import { IngestCliModule, withCliContext } from './cli-context';
 import { runIngestCommand } from './ingest/ingest-command';
 import type { ProgressMode } from './ingest/progress-reporter';
 import { PROGRESS_MODES } from './ingest/progress-reporter';
+import { demoBanner, prepareDemo, serveDemo } from './demo/demo-command';
+import { KeysCliModule, createKey, listKeys, parseCreateArgs, revokeKey } from './keys/keys-command';
+import type { KeysOutput } from './keys/keys-command';
 import { StderrLogger } from './stderr-logger';
 
 /**
@@ -50,6 +55,10 @@ function reportError(error: unknown, io: CliIo): number {
     io.stderr.write(`nhi-lineage: ${error.message}\n`);
     return EXIT_USAGE;
   }
+  if (error instanceof DomainError) {
+    io.stderr.write(`nhi-lineage: ${error.message}\n`);
+    return exitCodeOf(error.code);
+  }
   if (error instanceof StoreUnavailableError) {
     io.stderr.write(
       `nhi-lineage: ${error.message}; nothing after the last committed batch was applied, run the same command again to resume\n`,
@@ -58,6 +67,20 @@ function reportError(error: unknown, io: CliIo): number {
   }
   io.stderr.write(`nhi-lineage: ${error instanceof Error ? error.message : String(error)}\n`);
   return EXIT_FAILED;
+}
+
+/** The user asked for something wrong (2), or the work could not be done (1). */
+function exitCodeOf(code: DomainErrorCode): number {
+  switch (code) {
+    case 'BAD_USER_INPUT':
+    case 'NOT_FOUND':
+    case 'UNAUTHENTICATED':
+    case 'FORBIDDEN':
+      return EXIT_USAGE;
+    case 'CONFLICT':
+    case 'UNAVAILABLE':
+      return EXIT_FAILED;
+  }
 }
 
 function positiveInt(name: string) {
@@ -111,6 +134,72 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
       }
+    });
+
+  const keys = program
+    .command('keys')
+    .description('Manage API keys (stored hashed; each key is an NHI in the graph, owned by its owner).');
+  const keysOut: KeysOutput = {
+    result: (text) => io.stdout.write(`${text}\n`),
+    note: (text) => io.stderr.write(`${text}\n`),
+  };
+  const verbose = (): boolean => program.opts<{ verbose?: boolean }>().verbose === true;
+
+  keys
+    .command('create')
+    .description('Create a key and print it once on stdout.')
+    .requiredOption('--role <role>', 'analyst | responder | automation | admin')
+    .requiredOption('--owner <personId>', 'the person who answers for the key, e.g. person:e1001')
+    .requiredOption('--expires <duration>', 'lifetime: 90d, 12w, 6m or 1y')
+    .option('--description <text>', 'what the key is for')
+    .option('--json', 'print the key and its record as one JSON object')
+    .action(async (options: { role: string; owner: string; expires: string; description?: string; json?: boolean }) => {
+      const input = parseCreateArgs(options);
+      await withCliContext(KeysCliModule, { verbose: verbose() }, (app) =>
+        createKey(app, input, options.json === true, keysOut),
+      );
+    });
+
+  keys
+    .command('list')
+    .description('List keys (never their secrets or hashes).')
+    .option('--json', 'print a JSON array')
+    .action(async (options: { json?: boolean }) => {
+      await withCliContext(KeysCliModule, { verbose: verbose() }, (app) =>
+        listKeys(app, options.json === true, keysOut),
+      );
+    });
+
+  keys
+    .command('revoke')
+    .description('Revoke a key by its id (the 16 hex characters after nhil_).')
+    .argument('<id>', 'the key id')
+    .action(async (id: string) => {
+      await withCliContext(KeysCliModule, { verbose: verbose() }, (app) => revokeKey(app, id, keysOut));
+    });
+
+  program
+    .command('demo')
+    .description(
+      'Load a demo enterprise through the ingestion pipeline (once), start the server and print example queries.',
+    )
+    .option('--people <n>', 'people in the enterprise (25 to 50 NHIs each)', positiveInt('--people'), 400)
+    .option('--seed <n>', 'the generator seed: the same seed gives the same enterprise', positiveInt('--seed'), 42)
+    .option('--no-serve', 'load and print the examples, but do not start the server')
+    .option('--json', 'print the load and the examples as JSON instead of the banner')
+    .action(async (options: { people: number; seed: number; serve: boolean; json?: boolean }) => {
+      const log = (line: string): void => void io.stderr.write(`${line}\n`);
+      const report = await withCliContext(IngestCliModule, { verbose: verbose() }, (app) =>
+        prepareDemo(app, options, log),
+      );
+      const print = (serving: boolean): void => {
+        io.stdout.write(options.json ? `${JSON.stringify(report)}\n` : `${demoBanner(report, serving)}\n`);
+      };
+      if (!options.serve) {
+        print(false);
+        return;
+      }
+      setExit(await serveDemo(report.url, () => print(true), log));
     });
 
   return program;
