@@ -5,8 +5,12 @@ import { ROLE_REACH, BLAST_ROOT, HOLDERS, Neo4jBlastRadius, ROLE_GRANTS } from '
 import {
   CREATE_INTERVALS,
   DELETE_INTERVALS,
+  DELETE_PROVISIONAL,
+  LOAD_ANCHORED_TO,
   LOAD_NODES,
   LOAD_RELATIONSHIP_KEYS,
+  LOCK_NODES,
+  LOCK_OR_CREATE_NODES,
   UPSERT_NODES,
   writeFacts,
 } from './neo4j-graph-writes';
@@ -196,7 +200,14 @@ describe('writeFacts', () => {
   });
 
   it('gives a relationship end that no fact described and the store lacks a placeholder of the inferred kind', async () => {
-    const tx = new ScriptedTransaction(createsAll());
+    // Neither end exists: locking creates both provisionally, and the placeholders replace them.
+    const tx = new ScriptedTransaction(
+      createsAll(
+        new Map([
+          [LOCK_OR_CREATE_NODES, (params: Params) => (params['ids'] as string[]).map((id) => record({ created: id }))],
+        ]),
+      ),
+    );
     await writeFacts(tx.runner, [
       {
         op: 'relate',
@@ -213,10 +224,68 @@ describe('writeFacts', () => {
     const person = (plain(tx.callsOf(UPSERT_NODES.Person)[0]?.['rows']) as { props: Params }[])[0]!.props;
     const nhi = (plain(tx.callsOf(UPSERT_NODES.NHI)[0]?.['rows']) as { props: Params }[])[0]!.props;
     expect(person).toMatchObject({ id: 'person:e7', kind: 'Person', placeholder: true, validFrom: T0 });
+    expect(person).not.toHaveProperty('provisional');
     expect(nhi).toMatchObject({ id: 'nhi:bot', kind: 'NHI', placeholder: true });
     expect(plain(tx.callsOf(CREATE_INTERVALS.OWNS)[0]?.['rows'])).toEqual([
       expect.objectContaining({ from: 'person:e7', to: 'nhi:bot' }),
     ]);
+    expect(tx.callsOf(DELETE_PROVISIONAL)).toHaveLength(0);
+  });
+
+  it('locks every node it merges or relates, in id order, before reading any of them', async () => {
+    const tx = new ScriptedTransaction(createsAll());
+    await writeFacts(tx.runner, [
+      { op: 'node', id: 'person:z', kind: 'Person', defines: true, time: T0, evidence: 'e', source: 's' },
+      {
+        op: 'relate',
+        type: 'OWNS',
+        from: 'person:m',
+        to: 'nhi:a',
+        confidence: 'declared',
+        time: T0,
+        evidence: 'e',
+        source: 's',
+      },
+    ]);
+    expect(tx.calls[0]?.query).toBe(LOCK_OR_CREATE_NODES);
+    expect(plain(tx.calls[0]?.params['ids'])).toEqual(['nhi:a', 'person:m', 'person:z']);
+    expect(tx.calls.findIndex((call) => call.query === LOAD_NODES)).toBeGreaterThan(0);
+  });
+
+  it('locks the far end of an anchored relationship and reads the anchor again before closing it', async () => {
+    const managed = interval('MANAGES', 'person:m1', 'person:r');
+    const tx = new ScriptedTransaction(
+      createsAll(new Map([[LOAD_ANCHORED_TO, () => [record({ entry: driverRel(managed) })]]])),
+    );
+    await writeFacts(tx.runner, [
+      {
+        op: 'unrelate-others',
+        type: 'MANAGES',
+        anchor: 'to',
+        anchorId: 'person:r',
+        keep: ['person:m2'],
+        time: T0 + 10,
+        evidence: 'evt-m',
+        source: 'hr',
+      },
+    ]);
+
+    expect(tx.callsOf(LOCK_NODES).map((params) => plain(params['ids']))).toEqual([['person:r'], ['person:m1']]);
+    expect(tx.callsOf(LOAD_ANCHORED_TO)).toHaveLength(2);
+    const rows = plain(tx.callsOf(CREATE_INTERVALS.MANAGES)[0]?.['rows']) as { props: Params }[];
+    expect(rows.map((row) => row.props['validTo'])).toEqual([T0 + 10]);
+  });
+
+  it('deletes a provisional node that no write replaced', async () => {
+    const tx = new ScriptedTransaction(
+      createsAll(
+        new Map([[LOCK_OR_CREATE_NODES, () => [record({ created: 'person:new' }), record({ created: 'ghost:1' })]]]),
+      ),
+    );
+    await writeFacts(tx.runner, [
+      { op: 'node', id: 'person:new', kind: 'Person', defines: true, time: T0, evidence: 'e', source: 's' },
+    ]);
+    expect(tx.callsOf(DELETE_PROVISIONAL).map((params) => plain(params['ids']))).toEqual([['ghost:1']]);
   });
 
   it('fails the transaction when Neo4j creates fewer relationships than asked', async () => {
@@ -329,8 +398,8 @@ describe('writeBatch', () => {
       },
     ]);
     expect(plain(tx.callsOf(BUMP_COUNTERS)[0]!['counters'])).toEqual([
-      { source: 'hr', type: 'hr.person.joined', accepted: 1, duplicates: 1, rejected: 1, lastEventTime: T0 },
       { source: '(unknown)', type: '(unknown)', accepted: 0, duplicates: 0, rejected: 1, lastEventTime: null },
+      { source: 'hr', type: 'hr.person.joined', accepted: 1, duplicates: 1, rejected: 1, lastEventTime: T0 },
     ]);
     const letters = plain(tx.callsOf(WRITE_DEAD_LETTERS)[0]!['letters']) as {
       seq: number;

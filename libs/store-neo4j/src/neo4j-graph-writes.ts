@@ -22,28 +22,62 @@ import { nodeProperties, relationshipProperties, toGraphRelationshipEntry, toNod
 import { KIND_LABELS, NODE_LABEL, RELATIONSHIP_TYPES, otherKindLabels } from './neo4j-model';
 import type { QueryRunner } from './neo4j-session';
 import { run } from './neo4j-session';
-import { readNumber } from './neo4j-values';
+import { readNumber, readString } from './neo4j-values';
 
 /**
  * The graph half of a batch write, inside the batch's write transaction. The domain's shared
  * algorithm decides everything (`stateRequest` → load → `applyFacts` → `WriteSet`); this file
- * only loads that state in a few UNWIND-batched reads and writes the write set back with one
- * constant query per node kind and per relationship type (labels and types cannot be
+ * locks and loads that state in a few UNWIND-batched queries and writes the write set back with
+ * one constant query per node kind and per relationship type (labels and types cannot be
  * parameters, so those queries are built from the model at module load).
+ *
+ * Locking. Neo4j reads take no locks (read committed), so two ingestor replicas that loaded the
+ * same node, merged in memory and wrote it back would lose one of the updates. Before loading,
+ * the batch therefore write-locks every node it will merge or relate (creating a provisional
+ * node for an id that does not exist yet, so that a concurrent creator waits too), in id order
+ * to keep deadlocks rare; Neo4j detects the remaining ones and `executeWrite` retries them. A
+ * relationship key is only ever rewritten by a transaction holding a lock on one of its ends,
+ * and keys reached from an anchor get their other end locked before they are read for good.
  */
 
-// ---- loading the state the facts touch -------------------------------------------------------
+// ---- locking and loading the state the facts touch -----------------------------------------
+
+/** Lock the nodes the batch merges or relates; create the missing ones provisionally. Returns those created. */
+export const LOCK_OR_CREATE_NODES = `
+UNWIND $ids AS id
+MERGE (n:${NODE_LABEL} {id: id})
+ON CREATE SET n.provisional = true
+SET n.writeLock = true
+REMOVE n.writeLock
+WITH n
+WHERE n.provisional = true
+RETURN n.id AS created`;
+
+/** Lock nodes that exist (anchors, and the far ends of anchored relationships). */
+export const LOCK_NODES = `
+UNWIND $ids AS id
+MATCH (n:${NODE_LABEL} {id: id})
+SET n.writeLock = true
+REMOVE n.writeLock`;
+
+/** Provisional nodes no write replaced (none, while every locked id is written): never left behind. */
+export const DELETE_PROVISIONAL = `
+UNWIND $ids AS id
+MATCH (n:${NODE_LABEL} {id: id})
+WHERE n.provisional = true
+DETACH DELETE n`;
 
 export const LOAD_NODES = `
 UNWIND $ids AS id
 MATCH (n:${NODE_LABEL} {id: id})
+WHERE n.provisional IS NULL
 RETURN n`;
 
 /** Every interval of the named (type, from, to) keys. */
 export const LOAD_RELATIONSHIP_KEYS = `
-UNWIND $keys AS key
-MATCH (a:${NODE_LABEL} {id: key.from})-[r]->(b:${NODE_LABEL} {id: key.to})
-WHERE type(r) = key.type
+UNWIND $keys AS relKey
+MATCH (a:${NODE_LABEL} {id: relKey.from})-[r]->(b:${NODE_LABEL} {id: relKey.to})
+WHERE type(r) = relKey.type
 RETURN {rel: r, from: a.id, to: b.id} AS entry`;
 
 /** Every interval of a type leaving an anchor node (`unrelate-others` and `inherit` on the `from` side). */
@@ -75,8 +109,8 @@ SET n:${KIND_LABELS[kind]}`;
 /** Delete every interval of the given keys of one type; the key's new list is created next. */
 function deleteIntervalsQuery(type: RelationKind): string {
   return `
-UNWIND $keys AS key
-MATCH (:${NODE_LABEL} {id: key.from})-[r:${RELATIONSHIP_TYPES[type]}]->(:${NODE_LABEL} {id: key.to})
+UNWIND $keys AS relKey
+MATCH (:${NODE_LABEL} {id: relKey.from})-[r:${RELATIONSHIP_TYPES[type]}]->(:${NODE_LABEL} {id: relKey.to})
 DELETE r`;
 }
 
@@ -203,52 +237,87 @@ export function placeholdersForMissingEnds(writes: WriteSet, existing: ReadonlyS
   return [...made.values()];
 }
 
-/** Load what `request` names, in at most four queries. */
-export async function loadState(
-  tx: QueryRunner,
-  request: StateRequest,
-): Promise<{ state: LoadedState; existing: Set<string> }> {
-  const relKeys = [...request.relKeys.values()];
-  // The ends of the named keys are loaded too, only to learn which of them exist.
-  const ids = new Set(request.nodeIds);
-  for (const key of relKeys) ids.add(key.from).add(key.to);
+export interface LockedState {
+  readonly state: LoadedState;
+  /** Ids that exist in the store (loaded nodes and the ends of loaded relationships). */
+  readonly existing: ReadonlySet<string>;
+  /** Ids this transaction created provisionally while locking. */
+  readonly provisional: ReadonlySet<string>;
+}
 
-  const nodes = new Map<string, NodeState>();
-  if (ids.size > 0) {
-    for (const record of await run(tx, LOAD_NODES, { ids: [...ids] })) {
-      const node = toNodeState(record.get('n'));
-      nodes.set(node.id, node);
+const byId = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Lock, then load, what `request` names: at most nine queries whatever the batch size. */
+export async function lockAndLoad(tx: QueryRunner, request: StateRequest): Promise<LockedState> {
+  const relKeys = [...request.relKeys.values()];
+  // Every node a fact merges, and both ends of every named key (a missing end becomes a placeholder).
+  const written = new Set(request.nodeIds);
+  for (const key of relKeys) written.add(key.from).add(key.to);
+  const provisional = new Set<string>();
+  if (written.size > 0) {
+    for (const record of await run(tx, LOCK_OR_CREATE_NODES, { ids: [...written].sort(byId) })) {
+      provisional.add(readString(record.get('created'), 'created node id'));
     }
   }
-  const existing = new Set(nodes.keys());
+  const locked = new Set(written);
+  const anchorIds = [...new Set(request.anchors.map((a) => a.id))].filter((id) => !locked.has(id)).sort(byId);
+  if (anchorIds.length > 0) await run(tx, LOCK_NODES, { ids: anchorIds });
+  anchorIds.forEach((id) => locked.add(id));
 
-  const relationships: GraphRelationship[] = [];
-  const seen = new Set<string>();
-  const take = async (query: string, parameters: Record<string, unknown>): Promise<void> => {
-    for (const record of await run(tx, query, parameters)) {
-      const rel = toGraphRelationshipEntry(record.get('entry'));
-      existing.add(rel.from).add(rel.to);
-      // A key named directly and reached from an anchor too must not count its intervals twice.
-      const identity = `${rel.type}\u0000${rel.from}\u0000${rel.to}\u0000${rel.validFrom}`;
-      if (seen.has(identity)) continue;
-      seen.add(identity);
-      relationships.push(rel);
-    }
-  };
-  if (relKeys.length > 0)
-    await take(LOAD_RELATIONSHIP_KEYS, { keys: relKeys.map((k) => ({ type: k.type, from: k.from, to: k.to })) });
   const fromAnchors = request.anchors.filter((a) => a.side === 'from').map((a) => ({ type: a.type, id: a.id }));
   const toAnchors = request.anchors.filter((a) => a.side === 'to').map((a) => ({ type: a.type, id: a.id }));
-  if (fromAnchors.length > 0) await take(LOAD_ANCHORED_FROM, { anchors: fromAnchors });
-  if (toAnchors.length > 0) await take(LOAD_ANCHORED_TO, { anchors: toAnchors });
+  const loadAnchored = async (): Promise<GraphRelationship[]> => [
+    ...(fromAnchors.length > 0 ? await relationshipsOf(tx, LOAD_ANCHORED_FROM, { anchors: fromAnchors }) : []),
+    ...(toAnchors.length > 0 ? await relationshipsOf(tx, LOAD_ANCHORED_TO, { anchors: toAnchors }) : []),
+  ];
+  let anchored = await loadAnchored();
+  const farEnds = [...new Set(anchored.flatMap((rel) => [rel.from, rel.to]))]
+    .filter((id) => !locked.has(id))
+    .sort(byId);
+  if (farEnds.length > 0) {
+    // A key reached from an anchor may change through its other end until that end is locked too: lock, read again.
+    await run(tx, LOCK_NODES, { ids: farEnds });
+    anchored = await loadAnchored();
+  }
 
+  const nodes = new Map<string, NodeState>();
+  for (const record of await run(tx, LOAD_NODES, { ids: [...written] })) {
+    const node = toNodeState(record.get('n'));
+    nodes.set(node.id, node);
+  }
+  const named =
+    relKeys.length > 0
+      ? await relationshipsOf(tx, LOAD_RELATIONSHIP_KEYS, {
+          keys: relKeys.map((k) => ({ type: k.type, from: k.from, to: k.to })),
+        })
+      : [];
+
+  const existing = new Set(nodes.keys());
+  const relationships: GraphRelationship[] = [];
+  const seen = new Set<string>();
+  for (const rel of [...named, ...anchored]) {
+    existing.add(rel.from).add(rel.to);
+    // A key named directly and reached from an anchor too must not count its intervals twice.
+    const identity = `${rel.type}\u0000${rel.from}\u0000${rel.to}\u0000${rel.validFrom}`;
+    if (seen.has(identity)) continue;
+    seen.add(identity);
+    relationships.push(rel);
+  }
   // Extra nodes are harmless to the merge: it writes back only the nodes a fact touched.
-  return { state: { nodes, relationships }, existing };
+  return { state: { nodes, relationships }, existing, provisional };
+}
+
+async function relationshipsOf(
+  tx: QueryRunner,
+  query: string,
+  parameters: Record<string, unknown>,
+): Promise<GraphRelationship[]> {
+  return (await run(tx, query, parameters)).map((record) => toGraphRelationshipEntry(record.get('entry')));
 }
 
 /** Apply the facts of the accepted events of a batch to the graph, inside the caller's transaction. */
 export async function writeFacts(tx: QueryRunner, facts: readonly GraphFact[]): Promise<WriteSet> {
-  const { state, existing } = await loadState(tx, stateRequest(facts));
+  const { state, existing, provisional } = await lockAndLoad(tx, stateRequest(facts));
   const writes = applyFacts(state, facts);
   const nodes = [...writes.nodes, ...placeholdersForMissingEnds(writes, existing)];
   for (const statement of [...nodeWriteStatements(nodes), ...relationshipWriteStatements(writes.relationships)]) {
@@ -261,5 +330,8 @@ export async function writeFacts(tx: QueryRunner, facts: readonly GraphFact[]): 
       }
     }
   }
+  const writtenIds = new Set(nodes.map((node) => node.id));
+  const leftover = [...provisional].filter((id) => !writtenIds.has(id));
+  if (leftover.length > 0) await run(tx, DELETE_PROVISIONAL, { ids: leftover });
   return { nodes, relationships: writes.relationships };
 }

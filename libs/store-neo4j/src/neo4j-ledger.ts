@@ -146,7 +146,12 @@ export function counterRows(batch: IngestBatch, outcomes: readonly EventOutcome[
     }
   });
   for (const letter of batch.deadLetters) counter(letter.source ?? UNKNOWN, letter.type ?? UNKNOWN).rejected++;
-  return [...counters.values()];
+  // In key order, so that two batches lock the counters they share in the same order.
+  return [...counters.values()].sort((a, b) => compare(a.source, b.source) || compare(a.type, b.type));
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 export async function writeTimeline(tx: QueryRunner, accepted: readonly AcceptedEvent[]): Promise<void> {
