@@ -136,10 +136,10 @@ export class SqliteGraphReader {
       WHERE r.src IN (SELECT value FROM json_each(@held)) AND r.type = @storedIn AND ${validAt('r')} AND ${validAt('n')}`);
     const timelineFilter = `x.entity_id = @entity AND x.time >= @from AND x.time <= @to`;
     this.timelinePage = db.prepare(`
-      SELECT e.id AS eventId, e.source AS source, e.type AS type, e.time AS time, e.subject AS subject, e.summary AS summary
-      FROM entity_events x JOIN events e ON e.source = x.source AND e.id = x.event_id
-      WHERE ${timelineFilter} AND (x.time, x.source, x.event_id) > (@afterTime, @afterSource, @afterId)
-      ORDER BY x.time, x.source, x.event_id LIMIT @limit`);
+      SELECT e.seq AS seq, e.id AS eventId, e.source AS source, e.type AS type, e.time AS time, e.subject AS subject, e.summary AS summary
+      FROM entity_events x JOIN events e ON e.seq = x.seq
+      WHERE ${timelineFilter} AND (x.time, x.seq) > (@afterTime, @afterSeq)
+      ORDER BY x.time, x.seq LIMIT @limit`);
     this.timelineCount = db.prepare(`SELECT count(*) AS n FROM entity_events x WHERE ${timelineFilter}`);
     const neighbourColumns = `${RELATIONSHIP_COLUMNS.split(', ').map((c) => `r.${c} AS r_${c}`).join(', ')}, ${NODE_COLUMNS.split(', ').map((c) => `n.${c}`).join(', ')}`;
     this.neighboursOut = db.prepare(`
@@ -275,15 +275,15 @@ export class SqliteGraphReader {
   }
 
   timeline(entityId: string, from: EpochMs | null, to: EpochMs | null, page: PageRequest): Page<TimelineEntry> {
-    const [afterTime, afterSource, afterId] = page.after ? decodeCursor(page.after, 3) : [-Infinity, '', ''];
+    const [afterTime, afterSeq] = page.after ? decodeCursor(page.after, 2) : [-Infinity, -1];
     const filter = { entity: entityId, from: from ?? -8.64e15, to: to ?? 8.64e15 };
-    const rows = this.timelinePage.all({ ...filter, afterTime, afterSource, afterId, limit: page.first + 1 }) as TimelineEntry[];
-    const items = rows.slice(0, page.first);
-    const last = items[items.length - 1];
+    const rows = this.timelinePage.all({ ...filter, afterTime, afterSeq, limit: page.first + 1 }) as (TimelineEntry & { seq: number })[];
+    const last = rows[Math.min(rows.length, page.first) - 1];
+    const items = rows.slice(0, page.first).map(({ seq: _seq, ...entry }) => entry);
     return {
       items,
       totalCount: (this.timelineCount.get(filter) as { n: number }).n,
-      endCursor: last ? encodeCursor([last.time, last.source, last.eventId]) : null,
+      endCursor: last ? encodeCursor([last.time, last.seq]) : null,
       hasNextPage: rows.length > page.first,
     };
   }

@@ -50,22 +50,23 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
     name: 'ingestion ledger',
     sql: `
       CREATE TABLE events (
+        seq         INTEGER PRIMARY KEY,
         source      TEXT NOT NULL,
         id          TEXT NOT NULL,
         type        TEXT NOT NULL,
         time        INTEGER NOT NULL,
         subject     TEXT,
         summary     TEXT NOT NULL,
-        received_at INTEGER NOT NULL,
-        PRIMARY KEY (source, id)
-      ) WITHOUT ROWID;
+        received_at INTEGER NOT NULL
+      );
+      CREATE UNIQUE INDEX events_by_key ON events (source, id);
 
+      -- The timeline index: an entity's events by time, pointing at events by sequence number.
       CREATE TABLE entity_events (
         entity_id TEXT NOT NULL,
         time      INTEGER NOT NULL,
-        source    TEXT NOT NULL,
-        event_id  TEXT NOT NULL,
-        PRIMARY KEY (entity_id, time, source, event_id)
+        seq       INTEGER NOT NULL,
+        PRIMARY KEY (entity_id, time, seq)
       ) WITHOUT ROWID;
 
       CREATE TABLE ingest_counters (

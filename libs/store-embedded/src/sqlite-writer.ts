@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { BatchOutcome, EventOutcome, GraphFact, GraphRelationship, IngestBatch, LoadedState, NodeState } from '@lineage/domain';
-import { applyFacts, stateRequest } from '@lineage/domain';
+import { applyFacts, relKeyString, stateRequest } from '@lineage/domain';
 import type { NodeRow, RelationshipRow } from './sqlite-rows';
 import { NODE_COLUMNS, RELATIONSHIP_COLUMNS, fromNodeState, fromRelationship, toNodeState, toRelationship } from './sqlite-rows';
 
@@ -18,9 +18,11 @@ export class SqliteWriter {
   private readonly selectKey: Database.Statement;
   private readonly selectFrom: Database.Statement;
   private readonly selectTo: Database.Statement;
-  private readonly upsertNode: Database.Statement;
+  private readonly insertNode: Database.Statement;
+  private readonly updateNode: Database.Statement;
   private readonly deleteKey: Database.Statement;
   private readonly insertRelationship: Database.Statement;
+  private readonly updateRelationship: Database.Statement;
   private readonly bumpCounter: Database.Statement;
   private readonly insertDeadLetter: Database.Statement;
   private readonly upsertCheckpoint: Database.Statement;
@@ -30,23 +32,27 @@ export class SqliteWriter {
     this.insertEvent = db.prepare(
       'INSERT OR IGNORE INTO events (source, id, type, time, subject, summary, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
-    this.insertEntityEvent = db.prepare('INSERT OR IGNORE INTO entity_events (entity_id, time, source, event_id) VALUES (?, ?, ?, ?)');
+    this.insertEntityEvent = db.prepare('INSERT OR IGNORE INTO entity_events (entity_id, time, seq) VALUES (?, ?, ?)');
     this.selectNode = db.prepare(`SELECT ${NODE_COLUMNS} FROM nodes WHERE id = ?`);
     this.selectKey = db.prepare(`SELECT ${RELATIONSHIP_COLUMNS} FROM relationships WHERE src = ? AND type = ? AND dst = ?`);
     this.selectFrom = db.prepare(`SELECT ${RELATIONSHIP_COLUMNS} FROM relationships WHERE src = ? AND type = ?`);
     this.selectTo = db.prepare(`SELECT ${RELATIONSHIP_COLUMNS} FROM relationships WHERE dst = ? AND type = ?`);
-    this.upsertNode = db.prepare(`
+    this.insertNode = db.prepare(`
       INSERT INTO nodes (${NODE_COLUMNS})
-      VALUES (@id, @kind, @name, @source, @first_seen, @last_seen, @valid_from, @valid_to, @placeholder, @attributes, @property_times)
-      ON CONFLICT (id) DO UPDATE SET
-        kind = excluded.kind, name = excluded.name, source = excluded.source,
-        first_seen = excluded.first_seen, last_seen = excluded.last_seen,
-        valid_from = excluded.valid_from, valid_to = excluded.valid_to, placeholder = excluded.placeholder,
-        attributes = excluded.attributes, property_times = excluded.property_times`);
+      VALUES (@id, @kind, @name, @source, @first_seen, @last_seen, @valid_from, @valid_to, @placeholder, @attributes, @property_times)`);
+    this.updateNode = db.prepare(`
+      UPDATE nodes SET kind = @kind, name = @name, source = @source, first_seen = @first_seen, last_seen = @last_seen,
+        valid_from = @valid_from, valid_to = @valid_to, placeholder = @placeholder, attributes = @attributes, property_times = @property_times
+      WHERE id = @id`);
     this.deleteKey = db.prepare('DELETE FROM relationships WHERE src = ? AND type = ? AND dst = ?');
     this.insertRelationship = db.prepare(`
       INSERT INTO relationships (${RELATIONSHIP_COLUMNS})
       VALUES (@type, @src, @dst, @valid_from, @valid_to, @first_seen, @last_seen, @confidence, @source, @evidence, @attributes)`);
+    // Only columns outside every index: an interval confirmed again rewrites one row, not four B-trees.
+    this.updateRelationship = db.prepare(`
+      UPDATE relationships SET valid_to = @valid_to, first_seen = @first_seen, last_seen = @last_seen,
+        confidence = @confidence, source = @source, evidence = @evidence, attributes = @attributes
+      WHERE src = @src AND type = @type AND dst = @dst AND valid_from = @valid_from`);
     this.bumpCounter = db.prepare(`
       INSERT INTO ingest_counters (source, type, accepted, duplicates, rejected, last_event_time)
       VALUES (@source, @type, @accepted, @duplicates, @rejected, @lastEventTime)
@@ -82,7 +88,8 @@ export class SqliteWriter {
     const outcomes: EventOutcome[] = [];
     const facts: GraphFact[] = [];
     for (const event of batch.events) {
-      const fresh = this.insertEvent.run(event.source, event.id, event.type, event.time, event.subject, event.summary, receivedAt).changes === 1;
+      const inserted = this.insertEvent.run(event.source, event.id, event.type, event.time, event.subject, event.summary, receivedAt);
+      const fresh = inserted.changes === 1;
       const entry = counter(event.source, event.type);
       if (!fresh) {
         outcomes.push('duplicate');
@@ -92,7 +99,7 @@ export class SqliteWriter {
       outcomes.push('accepted');
       entry.accepted++;
       entry.lastEventTime = Math.max(entry.lastEventTime ?? event.time, event.time);
-      for (const entityId of event.entityIds) this.insertEntityEvent.run(entityId, event.time, event.source, event.id);
+      for (const entityId of event.entityIds) this.insertEntityEvent.run(entityId, event.time, inserted.lastInsertRowid);
       for (const fact of event.facts) facts.push(fact);
     }
 
@@ -131,10 +138,32 @@ export class SqliteWriter {
 
     const state: LoadedState = { nodes, relationships };
     const writes = applyFacts(state, facts);
-    for (const node of writes.nodes) this.upsertNode.run(fromNodeState(node));
+    for (const node of writes.nodes) (nodes.has(node.id) ? this.updateNode : this.insertNode).run(fromNodeState(node));
+
+    const before = new Map<string, number[]>();
+    for (const rel of relationships) {
+      const key = relKeyString(rel);
+      const starts = before.get(key);
+      if (starts) starts.push(rel.validFrom);
+      else before.set(key, [rel.validFrom]);
+    }
     for (const write of writes.relationships) {
-      this.deleteKey.run(write.key.from, write.key.type, write.key.to);
-      for (const interval of write.intervals) this.insertRelationship.run(fromRelationship(interval));
+      const starts = before.get(relKeyString(write.key));
+      if (!starts) {
+        for (const interval of write.intervals) this.insertRelationship.run(fromRelationship(interval));
+      } else if (sameStarts(starts, write.intervals)) {
+        for (const interval of write.intervals) this.updateRelationship.run(fromRelationship(interval));
+      } else {
+        this.deleteKey.run(write.key.from, write.key.type, write.key.to);
+        for (const interval of write.intervals) this.insertRelationship.run(fromRelationship(interval));
+      }
     }
   }
+}
+
+/** True when a key's intervals still start where they did: only their other columns changed. */
+function sameStarts(starts: readonly number[], intervals: readonly GraphRelationship[]): boolean {
+  if (starts.length !== intervals.length) return false;
+  const sorted = [...starts].sort((a, b) => a - b);
+  return intervals.every((interval, i) => interval.validFrom === sorted[i]);
 }
