@@ -61,8 +61,10 @@ export const decodeGcpAudit: NativeDecoder = (record) => {
 
   const id = need(record, 'insertId');
   const time = normaliseTime(at(record, 'timestamp'), 'timestamp');
-  const project =
-    text(record, 'resource.labels.project_id') ?? /^projects\/([^/]+)\//.exec(text(record, 'logName') ?? '')?.[1];
+  const logName = text(record, 'logName') ?? '';
+  const project = text(record, 'resource.labels.project_id') ?? /^projects\/([^/]+)\//.exec(logName)?.[1];
+  // The tenant: the project, else the organization or folder the log belongs to.
+  const tenant = project ?? /^((?:organizations|folders)\/[^/]+)\//.exec(logName)?.[1];
   const context: AuditContext = {
     record,
     payload,
@@ -70,7 +72,7 @@ export const decodeGcpAudit: NativeDecoder = (record) => {
     project,
     actorId: principalOf(text(payload, 'authenticationInfo.principalEmail')),
   };
-  return canonicalEvents({ id, source: sourceOf('gcp.auditlog', project), time }, handler(context));
+  return canonicalEvents({ id, source: sourceOf('gcp.auditlog', tenant), time }, handler(context));
 };
 
 /** `google.iam.admin.v1.CreateServiceAccountKey` → `createserviceaccountkey`; `SetIamPolicy` in any service. */
