@@ -1,6 +1,9 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { DomainError } from '@lineage/domain';
+import { Neo4jError } from 'neo4j-driver';
 import { Neo4jGraphStore, checkServerVersion, redactUri } from './neo4j-graph-store';
+import { asUnavailable } from './neo4j-session';
 
 describe('checkServerVersion', () => {
   it('accepts Neo4j 5.9 and later, including calendar versions', () => {
@@ -43,5 +46,24 @@ describe('Neo4jGraphStore.connect', () => {
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
+  });
+});
+
+describe('asUnavailable', () => {
+  it('turns an error the driver gave up retrying into the domain UNAVAILABLE, naming the driver code', () => {
+    const lost = new Neo4jError('connection refused', 'ServiceUnavailable', '08000', 'connection exception');
+    const deadlock = new Neo4jError('deadlock', 'Neo.TransientError.Transaction.DeadlockDetected', '50N05', 'deadlock');
+    expect(asUnavailable(lost)).toMatchObject({
+      code: 'UNAVAILABLE',
+      message: 'the Neo4j store is unavailable (ServiceUnavailable); retry later',
+    });
+    expect(asUnavailable(deadlock)).toBeInstanceOf(DomainError);
+  });
+
+  it('leaves any other error as it is', () => {
+    const syntax = new Neo4jError('bad query', 'Neo.ClientError.Statement.SyntaxError', '42000', 'syntax error');
+    const plain = new Error('boom');
+    expect(asUnavailable(syntax)).toBe(syntax);
+    expect(asUnavailable(plain)).toBe(plain);
   });
 });

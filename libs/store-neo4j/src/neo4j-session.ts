@@ -1,5 +1,6 @@
+import { DomainError } from '@lineage/domain';
 import type { Driver, ManagedTransaction, Record as Neo4jRecord } from 'neo4j-driver';
-import neo4j from 'neo4j-driver';
+import neo4j, { Neo4jError, isRetriableError } from 'neo4j-driver';
 import { params } from './neo4j-values';
 
 /** What the query helpers need of a transaction: `ManagedTransaction` satisfies it. */
@@ -19,6 +20,18 @@ export async function run(
 }
 
 /**
+ * A failure the driver would have retried (server unreachable, leader lost, deadlock) that is
+ * still failing once its retries are spent becomes the domain's UNAVAILABLE, which every
+ * transport maps (HTTP 503, GraphQL SERVICE_UNAVAILABLE); anything else is rethrown as is.
+ */
+export function asUnavailable(error: unknown): unknown {
+  if (error instanceof Neo4jError && isRetriableError(error)) {
+    return new DomainError('UNAVAILABLE', `the Neo4j store is unavailable (${error.code}); retry later`);
+  }
+  return error;
+}
+
+/**
  * Managed transactions on one database. `executeRead` / `executeWrite` retry transient errors
  * (deadlocks, leader switches), so a work function must be safe to run again: it keeps no state
  * outside itself. Sessions are closed in `finally`, whatever happens.
@@ -33,6 +46,8 @@ export class Neo4jSessions {
     const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.READ });
     try {
       return await session.executeRead(work);
+    } catch (error) {
+      throw asUnavailable(error);
     } finally {
       await session.close();
     }
@@ -42,6 +57,8 @@ export class Neo4jSessions {
     const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.WRITE });
     try {
       return await session.executeWrite(work);
+    } catch (error) {
+      throw asUnavailable(error);
     } finally {
       await session.close();
     }
