@@ -140,6 +140,37 @@ describe('planOffboarding (pure rules on hand-built graphs)', () => {
     expect(action?.evidence).toEqual(['evt-ended', 'evt-sponsors', 'evt-supplies', 'evt-runs-as', 'evt-olivia-owns']);
   });
 
+  it('an ended vendor whose sponsor left: an active declared owner of its NHI comes before a workload owner', () => {
+    const acme = node('Vendor', 'vendor:acme', { contractStatus: 'active', endedAt: null });
+    const ctx = context(
+      acme,
+      [
+        person('person:sam', { status: 'left', leftAt: LEFT - 10 * DAY }),
+        person('person:olivia'),
+        person('person:frank'),
+        node('NHI', 'nhi:acme-sync'),
+        node('Workload', 'workload:api'),
+      ],
+      [
+        rel('SPONSORS', 'person:sam', 'vendor:acme', 'evt-sponsors'),
+        rel('SUPPLIES', 'vendor:acme', 'nhi:acme-sync', 'evt-supplies'),
+        rel('OWNS', 'person:frank', 'nhi:acme-sync', 'evt-frank-owns'),
+        rel('RUNS_AS', 'workload:api', 'nhi:acme-sync', 'evt-runs-as'),
+        rel('OWNS', 'person:olivia', 'workload:api', 'evt-olivia-owns'),
+      ],
+      ['nhi:acme-sync'],
+    );
+    const trigger: OffboardingTrigger = {
+      ...leaverTrigger('vendor:acme'),
+      subjectKind: 'Vendor',
+      eventId: 'evt-ended',
+      eventType: 'vendor.contract.ended',
+    };
+    const [action] = planOffboarding(ctx, trigger, CREATED_AT).actions;
+    expect(action).toMatchObject({ targetId: 'nhi:acme-sync', action: 'REASSIGN', suggestedOwnerId: 'person:frank' });
+    expect(action?.reason).toContain('suggested owner person:frank: a declared owner of nhi:acme-sync');
+  });
+
   it('still in use with nobody to take it over: REASSIGN without a suggested owner, never DISABLE', () => {
     const alice = person('person:alice');
     const ctx = context(

@@ -21,7 +21,7 @@ import type {
  * - REASSIGN an NHI the leaver leaves without an accountable human (`findOrphanedBy`) to a
  *   suggested owner: the leaver's manager, else the manager's manager (a manager who has left
  *   is skipped: escalate), else the active owner of a workload that runs as it. For a vendor's
- *   NHI: the vendor's sponsor, else a workload owner.
+ *   NHI: the vendor's sponsor, else an active declared owner, else a workload owner.
  * - DISABLE such an NHI when no one can take it over and nothing used it within the usage window.
  *   (Used but with no one to take it over: REASSIGN with no suggested owner.)
  * - ROTATE the live credentials the leaver created, and those kept in a secret store the leaver
@@ -337,8 +337,8 @@ class OffboardingPlanner {
 
   /**
    * An ended vendor's NHIs (supplied, or created down the line by what it supplied) that no
-   * active person answers for any more: REASSIGN to the sponsor (else a workload owner) or
-   * DISABLE; their credentials, which the vendor held, ROTATE (or REVOKE when the NHI goes).
+   * active person answers for any more: REASSIGN to the sponsor (else an active declared owner,
+   * else a workload owner) or DISABLE; their credentials, which the vendor held, ROTATE (or REVOKE when the NHI goes).
    */
   private planVendorNhis(): void {
     const vendorId = this.subject.id;
@@ -389,7 +389,21 @@ class OffboardingPlanner {
     const skipped = sponsor
       ? [`sponsor ${sponsor.id} ${departure(sponsor, this.at)}`]
       : [`${this.subject.id} has no sponsor on record`];
-    return { successor: this.workloadOwner(nhi), skipped };
+    return { successor: this.declaredOwner(nhi) ?? this.workloadOwner(nhi), skipped };
+  }
+
+  /**
+   * An active declared owner of a vendor's NHI. The lineage rules call such an NHI orphaned
+   * whatever its owners (the contract that justified it is over), but an owner who is still
+   * here is the one to decide whether it stays.
+   */
+  private declaredOwner(nhi: GraphNode): Successor | null {
+    for (const owns of this.graph.into(nhi.id, 'OWNS', this.at)) {
+      const owner = this.graph.node(owns.from);
+      if (owner && isPersonActive(owner, this.at))
+        return { person: owner, rule: `a declared owner of ${nhi.id}`, evidence: owns.evidence };
+    }
+    return null;
   }
 
   // ---- helpers ----
