@@ -1,0 +1,73 @@
+import { Logger, Module } from '@nestjs/common';
+import type { GraphStore } from '@lineage/domain';
+import { GRAPH_STORE } from '@lineage/domain';
+import { LineageConfig } from '@lineage/config';
+import { KAFKA_PLAN_CHANNEL } from '@lineage/kafka';
+import type { OffboardingOptions } from './offboarding.service';
+import { DEFAULT_OFFBOARDING_OPTIONS, OFFBOARDING_OPTIONS, OffboardingService } from './offboarding.service';
+import type { PlanChannel } from './plan-channel';
+import { PLAN_CHANNELS } from './plan-channel';
+import type { DeliveryLog } from './plan-delivery-worker';
+import { PlanDeliveryWorker } from './plan-delivery-worker';
+import { WebhookPlanChannel } from './webhook-plan-channel';
+
+/**
+ * The configured plan channels: Kafka (`lineage.offboarding`) when the Kafka module provides its
+ * channel — it does only when KAFKA_BROKERS is set — and the webhook when LINEAGE_WEBHOOK_URL is.
+ * With neither, plans are still stored and served over GraphQL.
+ */
+export function planChannels(
+  config: LineageConfig,
+  options: OffboardingOptions | undefined,
+  kafka: PlanChannel | null | undefined,
+): PlanChannel[] {
+  const channels: PlanChannel[] = [];
+  if (kafka) channels.push(kafka);
+  if (config.LINEAGE_WEBHOOK_URL) {
+    const timeoutMs = (options ?? DEFAULT_OFFBOARDING_OPTIONS).webhookTimeoutMs;
+    channels.push(
+      new WebhookPlanChannel({
+        url: config.LINEAGE_WEBHOOK_URL,
+        secret: config.LINEAGE_WEBHOOK_SECRET ?? '',
+        timeoutMs,
+      }),
+    );
+  }
+  return channels;
+}
+
+function nestDeliveryLog(logger: Logger): DeliveryLog {
+  return (level, msg, fields) =>
+    level === 'warn' ? logger.warn({ msg, ...fields }) : logger.error({ msg, ...fields });
+}
+
+/**
+ * Offboarding automation for an application that ingests: needs the global config and pipeline
+ * modules (`LineageConfigModule`, `PipelineModule`), and `KafkaModule` for the Kafka channel.
+ * `OFFBOARDING_OPTIONS` (delivery policy, webhook timeout, clock) is optional: a global provider
+ * of it (a test, the bench) replaces the defaults.
+ */
+@Module({
+  providers: [
+    {
+      provide: PLAN_CHANNELS,
+      inject: [
+        LineageConfig,
+        { token: OFFBOARDING_OPTIONS, optional: true },
+        { token: KAFKA_PLAN_CHANNEL, optional: true },
+      ],
+      useFactory: planChannels,
+    },
+    {
+      provide: PlanDeliveryWorker,
+      inject: [GRAPH_STORE, PLAN_CHANNELS, { token: OFFBOARDING_OPTIONS, optional: true }],
+      useFactory: (store: GraphStore, channels: PlanChannel[], options: OffboardingOptions | undefined) => {
+        const { delivery, clock } = options ?? DEFAULT_OFFBOARDING_OPTIONS;
+        return new PlanDeliveryWorker(store, channels, delivery, clock, nestDeliveryLog(new Logger('Offboarding')));
+      },
+    },
+    OffboardingService,
+  ],
+  exports: [OffboardingService, PlanDeliveryWorker, PLAN_CHANNELS],
+})
+export class OffboardingModule {}
