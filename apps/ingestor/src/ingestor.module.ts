@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '@lineage/auth';
+import { LineageConfigModule } from '@lineage/config';
+import { KafkaModule } from '@lineage/kafka';
+import { ObservabilityModule } from '@lineage/observability';
+import { PipelineModule } from '@lineage/pipeline';
+// TODO(offboarding): add `OffboardingModule` from '@lineage/offboarding' to `imports` once that library exports it.
+
+/**
+ * The ingestor alone: Kafka consumers (KAFKA_BROKERS must be set) and offboarding, with
+ * `GET /health` and `GET /metrics` (consumer lag included) for probes and scrapes. Keys are
+ * verified against the shared store; the API seeds the first admin key, not the ingestor.
+ */
+@Module({
+  imports: [LineageConfigModule, PipelineModule, ObservabilityModule, AuthModule, KafkaModule],
+})
+export class IngestorModule {}

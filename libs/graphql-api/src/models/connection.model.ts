@@ -1,0 +1,67 @@
+import type { Type } from '@nestjs/common';
+import { Field, Int, ObjectType } from '@nestjs/graphql';
+import type { Page } from '@lineage/domain';
+
+@ObjectType('PageInfo')
+export class PageInfoModel {
+  @Field(() => Boolean)
+  hasNextPage!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'Pass it as `after` to get the next page.' })
+  endCursor!: string | null;
+}
+
+export interface EdgeShape<T> {
+  cursor: string | null;
+  node: T;
+}
+
+export interface ConnectionShape<T> {
+  edges: EdgeShape<T>[];
+  pageInfo: PageInfoModel;
+  totalCount: number;
+}
+
+/**
+ * A Relay connection type (`<Name>Connection`, `<Name>Edge`) for `nodeType`. `totalCount` is
+ * the number of items across all pages. Cursors are the store's own and opaque: the store says
+ * where a page ends (`pageInfo.endCursor`, also the last edge's `cursor`), not where each item
+ * is, so the other edges' `cursor` is null. Page forward with `after: pageInfo.endCursor`.
+ */
+export function Connection<T>(nodeType: Type<T> | (abstract new () => T), name: string): Type<ConnectionShape<T>> {
+  @ObjectType(`${name}Edge`)
+  class Edge implements EdgeShape<T> {
+    @Field(() => String, {
+      nullable: true,
+      description: 'Set on the last edge of a page (it equals pageInfo.endCursor).',
+    })
+    cursor!: string | null;
+
+    @Field(() => nodeType)
+    node!: T;
+  }
+
+  @ObjectType({ isAbstract: true })
+  abstract class ConnectionType implements ConnectionShape<T> {
+    @Field(() => [Edge])
+    edges!: EdgeShape<T>[];
+
+    @Field(() => PageInfoModel)
+    pageInfo!: PageInfoModel;
+
+    @Field(() => Int, { description: 'Items across all pages.' })
+    totalCount!: number;
+  }
+
+  return ConnectionType as unknown as Type<ConnectionShape<T>>;
+}
+
+/** A store page as a connection; the last edge carries the page's end cursor. */
+export function toConnection<I, T>(page: Page<I>, view: (item: I) => T): ConnectionShape<T> {
+  const last = page.items.length - 1;
+  return {
+    edges: page.items.map((item, index) => ({ cursor: index === last ? page.endCursor : null, node: view(item) })),
+    pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
+    totalCount: page.totalCount,
+  };
+}

@@ -1,0 +1,71 @@
+import { Inject } from '@nestjs/common';
+import { Args, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import type { GraphStore } from '@lineage/domain';
+import { GRAPH_STORE } from '@lineage/domain';
+import { Clock, Roles } from '@lineage/auth';
+import { OffboardingPlanArgs, PageArgs } from '../args/query.args';
+import type { ConnectionShape } from '../models/connection.model';
+import { toConnection } from '../models/connection.model';
+import type { NodeView } from '../models/node.model';
+import { NodeModel, PersonModel, personView, toNodeView } from '../models/node.model';
+import {
+  OffboardingActionModel,
+  OffboardingPlanConnection,
+  OffboardingPlanModel,
+  toOffboardingPlanModel,
+} from '../models/offboarding.model';
+
+/** Offboarding plans, as the offboarding module stored them (for automation). */
+@Resolver(() => OffboardingPlanModel)
+@Roles('automation')
+export class OffboardingResolver {
+  constructor(
+    @Inject(GRAPH_STORE) private readonly store: GraphStore,
+    private readonly clock: Clock,
+  ) {}
+
+  @Query(() => OffboardingPlanModel, {
+    nullable: true,
+    description: 'The latest plan for a person who left, or for a vendor whose contract ended.',
+  })
+  async offboardingPlan(@Args() args: OffboardingPlanArgs): Promise<OffboardingPlanModel | null> {
+    const plan = await this.store.latestPlan(args.personId);
+    return plan ? toOffboardingPlanModel(plan) : null;
+  }
+
+  @Query(() => OffboardingPlanConnection, { description: 'Every plan, oldest first.' })
+  async offboardingPlans(@Args() args: PageArgs): Promise<ConnectionShape<OffboardingPlanModel>> {
+    const page = await this.store.listPlans({ first: args.first, after: args.after ?? null });
+    return toConnection(page, toOffboardingPlanModel);
+  }
+
+  @ResolveField(() => NodeModel, {
+    nullable: true,
+    description: 'The person or vendor who left, as the graph knows them now.',
+  })
+  async subject(@Parent() plan: Readonly<OffboardingPlanModel>): Promise<NodeView | null> {
+    const node = await this.store.getNode(plan.personId);
+    return node ? toNodeView(node, this.clock.now()) : null;
+  }
+}
+
+@Resolver(() => OffboardingActionModel)
+@Roles('automation')
+export class OffboardingActionResolver {
+  constructor(
+    @Inject(GRAPH_STORE) private readonly store: GraphStore,
+    private readonly clock: Clock,
+  ) {}
+
+  @ResolveField(() => NodeModel, { nullable: true, description: 'The NHI or credential the action is about.' })
+  async target(@Parent() action: Readonly<OffboardingActionModel>): Promise<NodeView | null> {
+    const node = await this.store.getNode(action.targetId);
+    return node ? toNodeView(node, this.clock.now()) : null;
+  }
+
+  @ResolveField(() => PersonModel, { nullable: true, description: 'Who should take it over (REASSIGN).' })
+  async suggestedOwner(@Parent() action: Readonly<OffboardingActionModel>): Promise<PersonModel | null> {
+    if (!action.suggestedOwnerId) return null;
+    return personView(await this.store.getNode(action.suggestedOwnerId), this.clock.now());
+  }
+}
