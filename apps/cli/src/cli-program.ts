@@ -5,6 +5,7 @@ import { StoreUnavailableError } from '@lineage/pipeline';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from './cli-errors';
 import { IngestCliModule, withCliContext } from './cli-context';
 import { runIngestCommand } from './ingest/ingest-command';
+import { openNdjsonInput } from './ingest/ndjson-input';
 import type { ProgressMode } from './ingest/progress-reporter';
 import { PROGRESS_MODES } from './ingest/progress-reporter';
 import { demoBanner, prepareDemo, serveDemo } from './demo/demo-command';
@@ -98,6 +99,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('-v, --verbose', 'log progress messages on stderr')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+  const verbose = (): boolean => program.opts<{ verbose?: boolean }>().verbose === true;
 
   program
     .command('ingest')
@@ -117,22 +119,24 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     )
     .addOption(new Option('--progress <mode>', 'progress on stderr').choices(PROGRESS_MODES).default('auto'))
     .action(async (file: string, options: { fromStart: boolean; batchSize?: number; progress: ProgressMode }) => {
-      const verbose = program.opts<{ verbose?: boolean }>().verbose === true;
       const logger = new StderrLogger(['error', 'warn'], io.stderr);
+      const input = openNdjsonInput(file);
+      // SIGINT or SIGTERM: stop reading, let the batch in flight commit, close the store, exit 128 + n.
       const controller = new AbortController();
-      const stop = (): void => controller.abort();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      let signalled = 0;
+      const onInt = (): void => ((signalled = 130), controller.abort());
+      const onTerm = (): void => ((signalled = 143), controller.abort());
+      process.once('SIGINT', onInt);
+      process.once('SIGTERM', onTerm);
       try {
-        const summary = await withCliContext(IngestCliModule, { verbose }, (app) =>
-          runIngestCommand(app, file, options, controller.signal, (message) => logger.warn(message, 'ingest')),
+        const summary = await withCliContext(IngestCliModule, { verbose: verbose() }, (app) =>
+          runIngestCommand(app, input, options, controller.signal, (message) => logger.warn(message, 'ingest')),
         );
         io.stdout.write(`${JSON.stringify(summary)}\n`);
-        // Interrupted: every batch read has committed; say so through the exit code.
-        if (summary.interrupted) setExit(130);
+        if (summary.interrupted) setExit(signalled);
       } finally {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
+        process.off('SIGINT', onInt);
+        process.off('SIGTERM', onTerm);
       }
     });
 
@@ -143,7 +147,6 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     result: (text) => io.stdout.write(`${text}\n`),
     note: (text) => io.stderr.write(`${text}\n`),
   };
-  const verbose = (): boolean => program.opts<{ verbose?: boolean }>().verbose === true;
 
   keys
     .command('create')

@@ -31,7 +31,8 @@ export class StderrLogger implements LoggerService {
   }
 
   private write(level: LogLevel, message: unknown, context: string | undefined): void {
-    if (!this.levels.includes(level)) return;
+    // Nest reports a failed start under this context; the CLI reports the same error itself.
+    if (!this.levels.includes(level) || context === 'ExceptionHandler') return;
     const text =
       message instanceof Error ? message.message : typeof message === 'string' ? message : JSON.stringify(message);
     this.out.write(

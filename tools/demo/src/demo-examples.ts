@@ -133,36 +133,36 @@ async function pickLineage(
   return best;
 }
 
-/** The credential reaching the most admin-level resources, preferring reach through an assumed role. */
+/**
+ * The credential that reaches the most admin-level resources through a role it can assume (an
+ * escalation path: credential, NHI, at least two roles, resource), then the most admin-level
+ * resources at all.
+ */
 async function pickBlast(
   store: GraphReader,
   credentialIds: readonly string[],
   asOf: EpochMs,
 ): Promise<BlastExample | null> {
-  let best: (BlastExample & { assumed: boolean }) | null = null;
+  let best: { example: BlastExample; assumedAdmin: number } | null = null;
   for (const credentialId of credentialIds) {
     const radius = await store.blastRadius({ rootId: credentialId, maxDepth: 4, asOf });
-    if (!radius) continue;
-    const admin = radius.resources.filter((reached) => reached.level === 'admin');
+    const admin = radius?.resources.filter((reached) => reached.level === 'admin') ?? [];
     if (admin.length === 0) continue;
-    // Root, NHI, at least two roles, resource: the admin grant comes through a role it can assume.
-    const assumedPath = admin.find((reached) => reached.path.length >= 5);
+    const assumed = admin.filter((reached) => reached.path.length >= 5);
     const candidate = {
-      credentialId,
-      adminResources: admin.length,
-      resources: radius.resources.length,
-      adminPath: (assumedPath ?? admin[0]!).path,
-      assumed: assumedPath !== undefined,
+      example: {
+        credentialId,
+        adminResources: admin.length,
+        resources: radius!.resources.length,
+        adminPath: (assumed[0] ?? admin[0]!).path,
+      },
+      assumedAdmin: assumed.length,
     };
-    if (
+    const better =
       !best ||
-      Number(candidate.assumed) > Number(best.assumed) ||
-      (candidate.assumed === best.assumed && candidate.adminResources > best.adminResources)
-    ) {
-      best = candidate;
-    }
+      candidate.assumedAdmin > best.assumedAdmin ||
+      (candidate.assumedAdmin === best.assumedAdmin && candidate.example.adminResources > best.example.adminResources);
+    if (better) best = candidate;
   }
-  if (!best) return null;
-  const { assumed: _assumed, ...example } = best;
-  return example;
+  return best?.example ?? null;
 }

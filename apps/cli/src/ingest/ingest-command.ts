@@ -4,8 +4,8 @@ import { GRAPH_STORE } from '@lineage/domain';
 import { LineageConfig } from '@lineage/config';
 import { IngestionPipeline } from '@lineage/pipeline';
 import type { IngestSummary } from './ingest-tally';
+import type { NdjsonInput } from './ndjson-ingestion';
 import { ingestNdjson } from './ndjson-ingestion';
-import { openNdjsonInput } from './ndjson-input';
 import type { ProgressMode } from './progress-reporter';
 import { progressReporter } from './progress-reporter';
 
@@ -16,15 +16,17 @@ export interface IngestCommandOptions {
   readonly batchSize?: number;
 }
 
-/** The `ingest FILE` transport: open the input, stream it through the pipeline, return the summary. */
+/**
+ * The `ingest FILE` transport: stream the input through the pipeline and return the summary.
+ * The input is opened (`openNdjsonInput`) before the context, so a bad path never opens the store.
+ */
 export async function runIngestCommand(
   app: INestApplicationContext,
-  path: string,
+  input: NdjsonInput,
   options: IngestCommandOptions,
   signal: AbortSignal,
   warn: (message: string) => void,
 ): Promise<IngestSummary & { readonly file: string }> {
-  const input = openNdjsonInput(path);
   const config = app.get(LineageConfig);
   const summary = await ingestNdjson(
     input,
@@ -37,5 +39,5 @@ export async function runIngestCommand(
       onWarning: warn,
     },
   );
-  return { file: path, ...summary };
+  return { file: input.path, ...summary };
 }

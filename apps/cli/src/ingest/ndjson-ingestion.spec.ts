@@ -39,6 +39,7 @@ class FakeCommittingPipeline {
 function memoryInput(text: string, stream: string | null = 'file:/tmp/e.ndjson#sha256:x'): NdjsonInput {
   const data = Buffer.from(text);
   return {
+    path: 'e.ndjson',
     name: 'e.ndjson',
     stream,
     size: data.length,

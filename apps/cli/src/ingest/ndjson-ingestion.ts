@@ -16,6 +16,8 @@ import { batchRecords } from './record-batcher';
 
 /** An NDJSON input: a file (resumable) or stdin (not). */
 export interface NdjsonInput {
+  /** As the user gave it (`-` for stdin). */
+  readonly path: string;
   /** The name in dead-letter origins (`file:<name>:<line>`): a file's basename, or `stdin`. */
   readonly name: string;
   /** The checkpoint stream; null for an input that cannot be re-read (stdin). */

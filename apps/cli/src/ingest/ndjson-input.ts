@@ -26,6 +26,7 @@ function fileInput(path: string): NdjsonInput {
   }
   const head = readAt(absolute, 0, Math.min(size, IDENTITY_HEAD_BYTES));
   return {
+    path,
     name: basename(absolute),
     stream: fileStreamId(absolute, head),
     size,
@@ -36,6 +37,7 @@ function fileInput(path: string): NdjsonInput {
 
 function stdinInput(stdin: Readable): NdjsonInput {
   return {
+    path: '-',
     name: 'stdin',
     stream: null,
     size: null,
