@@ -22,6 +22,8 @@ const STORE = KIND_LABELS.SecretStore;
 const REPORT_HOPS = MAX_MANAGER_ESCALATION - 1;
 /** CAN_ASSUME hops after the HAS_ROLE hop. */
 const ASSUME_HOPS = OFFBOARDING_ROLE_DEPTH - 1;
+// A quantifier's upper bound must be at least 1 (`{0,0}` does not parse).
+if (REPORT_HOPS < 1 || ASSUME_HOPS < 1) throw new Error('offboarding hop bounds must allow at least one hop');
 
 /**
  * The subject, and the relationships around it that the lineage slice does not hold (the same
