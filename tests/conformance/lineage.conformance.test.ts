@@ -178,3 +178,19 @@ describeEachStore('orphanedBy: what a leaver leaves without an accountable human
     expect(second.hasNextPage).toBe(false);
   });
 });
+
+describeEachStore('relationships always have both ends', (open) => {
+  let store: GraphStore;
+  beforeEach(async () => {
+    store = await open();
+  });
+  afterEach(async () => store.close());
+
+  it('a relationship to a node nobody described makes a placeholder of the kind its id names', async () => {
+    await apply(store, event(T0, [node('NHI', 'nhi:lonely'), rel('OWNS', 'person:ghost', 'nhi:lonely'), rel('CREATED', 'workload:ci', 'nhi:lonely')]));
+    expect(await store.getNode('person:ghost')).toMatchObject({ kind: 'Person', placeholder: true, validFrom: T0 });
+    expect(await store.getNode('workload:ci')).toMatchObject({ kind: 'Workload', placeholder: true });
+    // A person we have no HR record of has not left: they answer for what they own.
+    expect((await store.lineage('nhi:lonely', NOW))?.accountable?.id).toBe('person:ghost');
+  });
+});

@@ -1,7 +1,8 @@
 import type { RelationKind } from '../model/graph-model';
+import { RELATION_KINDS, inferKind } from '../model/graph-model';
 import type { GraphRelationship } from '../model/graph-types';
 import { isValidAt } from '../model/graph-types';
-import type { GraphFact } from './graph-fact';
+import type { GraphFact, RelateFact } from './graph-fact';
 import type { IntervalChange, NodeState } from './fact-merge';
 import { applyIntervalChanges, mergeNode, relate, retireNode, unrelate } from './fact-merge';
 
@@ -83,6 +84,9 @@ export function stateRequest(facts: readonly GraphFact[]): StateRequest {
       case 'unrelate': {
         const key: RelKey = { type: fact.type, from: fact.from, to: fact.to };
         relKeys.set(relKeyString(key), key);
+        // Both ends must exist: a relationship to a node nobody described makes a placeholder.
+        nodeIds.add(fact.from);
+        nodeIds.add(fact.to);
         break;
       }
       case 'unrelate-others':
@@ -138,6 +142,19 @@ export function applyFacts(state: LoadedState, facts: readonly GraphFact[]): Wri
     dirtyRels.add(keyString);
   };
 
+  /** Every store holds both ends of a relationship: an end no fact describes becomes a placeholder. */
+  const ensureEnds = (fact: RelateFact): void => {
+    const spec = RELATION_KINDS[fact.type];
+    for (const [id, allowed] of [
+      [fact.from, spec.from],
+      [fact.to, spec.to],
+    ] as const) {
+      if (nodes.has(id)) continue;
+      nodes.set(id, mergeNode(undefined, { op: 'node', id, kind: inferKind(id, allowed, allowed[0]), defines: false, time: fact.time, evidence: fact.evidence, source: fact.source }));
+      dirtyNodes.add(id);
+    }
+  };
+
   for (const fact of facts) {
     switch (fact.op) {
       case 'node':
@@ -149,6 +166,7 @@ export function applyFacts(state: LoadedState, facts: readonly GraphFact[]): Wri
         dirtyNodes.add(fact.id);
         break;
       case 'relate':
+        ensureEnds(fact);
         change(fact, (current) => relate(current, fact));
         break;
       case 'unrelate':
