@@ -1,4 +1,11 @@
-import { findSecret, isHighEntropy, looksLikeFingerprint, secretRule, shannonEntropy } from './secret-detector';
+import {
+  findSecret,
+  isHighEntropy,
+  looksLikeFingerprint,
+  MAX_SCAN_DEPTH,
+  secretRule,
+  shannonEntropy,
+} from './secret-detector';
 
 /*
  * Test secrets are assembled at run time (prefix + body) so that this file holds no literal that
@@ -224,12 +231,17 @@ describe('secret detector', () => {
       });
     });
 
-    it('survives nesting deeper than the call stack', () => {
-      let deep: unknown = { secret: 'hunter2hunter2' };
-      for (let i = 0; i < 50_000; i++) deep = [deep];
-      const finding = findSecret({ data: deep });
-      expect(finding?.rule).toBe('secret-field');
-      expect(finding?.path.endsWith('[0].secret')).toBe(true);
+    it('refuses what is nested too deep to check, at any depth the parser allows', () => {
+      let deep: unknown = { note: 'harmless' };
+      for (let i = 0; i < 100_000; i++) deep = [deep];
+      expect(findSecret({ data: deep })).toEqual({ path: `data${'[0]'.repeat(MAX_SCAN_DEPTH - 1)}`, rule: 'too-deep' });
+    });
+
+    it('checks everything down to the depth bound', () => {
+      let nested: unknown = { secret: 'hunter2hunter2' };
+      for (let i = 0; i < MAX_SCAN_DEPTH - 2; i++) nested = [nested];
+      const finding = findSecret({ data: nested });
+      expect(finding).toEqual({ path: `data${'[0]'.repeat(MAX_SCAN_DEPTH - 2)}.secret`, rule: 'secret-field' });
     });
   });
 

@@ -26,6 +26,8 @@ export const SECRET_RULES = [
   'secret-field',
   'high-entropy',
   'not-a-fingerprint',
+  /** Not a secret: a value nested too deep to be checked, which is refused for that reason. */
+  'too-deep',
 ] as const;
 export type SecretRule = (typeof SECRET_RULES)[number];
 
@@ -37,6 +39,9 @@ export interface SecretFinding {
 
 /** The rejection reason, after the path. It never contains the value. */
 export const SECRET_REASON = 'looks like a secret value; send a fingerprint, never the secret';
+
+/** How deep `findSecret` looks. Canonical data nests four levels at most; anything deeper is refused. */
+export const MAX_SCAN_DEPTH = 32;
 
 /** Shape patterns, as one alternation so each string is scanned once; group i ↔ SHAPE_RULES[i]. */
 const SHAPE_PATTERNS: ReadonlyArray<readonly [SecretRule, string]> = [
@@ -84,22 +89,28 @@ const FINGERPRINT_FORMS = [
   AWS_KEY_ID,
 ];
 
+/** What a field's name says about its values; computed once per name. */
+type FieldClass = 'plain' | 'descriptive' | 'fingerprint' | 'secret' | 'keyish' | 'secret-named';
+
 /** Why `value` (found in a field named `fieldName`, if any) looks like a secret, or null. */
 export function secretRule(value: string, fieldName: string | null): SecretRule | null {
-  if (value.length >= SHORTEST_SHAPE) {
-    const match = SHAPES.exec(value);
-    if (match) return SHAPE_PATTERNS[match.slice(1).findIndex((group) => group !== undefined)]![0];
-  }
-  if (fieldName === null) return null;
-  if (REDACTED.test(value)) return null;
-  const name = normaliseFieldName(fieldName);
-  if (FINGERPRINT_FIELD.test(name)) return looksLikeFingerprint(value) ? null : 'not-a-fingerprint';
-  if (DESCRIPTIVE_FIELD.test(name) || SECRET_REFERENCE.test(value)) return null;
-  if (SECRET_FIELD.test(name)) return value.length >= 8 ? 'secret-field' : null;
-  const keyish = KEYISH_FIELD.test(name);
-  if ((keyish || name.includes('secret')) && AWS_SECRET_KEY.test(value) && hasMixedCase(value)) return 'aws-secret-key';
-  if (keyish && isHighEntropy(value)) return 'high-entropy';
+  return ruleFor(value, fieldName === null ? null : fieldClass(fieldName));
+}
+
+function ruleFor(value: string, field: FieldClass | null): SecretRule | null {
+  if (value.length >= SHORTEST_SHAPE && SHAPES.test(value)) return shapeRule(value);
+  if (field === null || field === 'plain' || field === 'descriptive' || REDACTED.test(value)) return null;
+  if (field === 'fingerprint') return looksLikeFingerprint(value) ? null : 'not-a-fingerprint';
+  if (SECRET_REFERENCE.test(value)) return null;
+  if (field === 'secret') return value.length >= 8 ? 'secret-field' : null;
+  if (AWS_SECRET_KEY.test(value) && hasMixedCase(value)) return 'aws-secret-key';
+  if (field === 'keyish' && isHighEntropy(value)) return 'high-entropy';
   return null;
+}
+
+function shapeRule(value: string): SecretRule {
+  const match = SHAPES.exec(value)!;
+  return SHAPE_PATTERNS[match.slice(1).findIndex((group) => group !== undefined)]![0];
 }
 
 /** A fingerprint or an identifier of a key, as opposed to the key. */
@@ -107,32 +118,75 @@ export function looksLikeFingerprint(value: string): boolean {
   return FINGERPRINT_FORMS.some((form) => form.test(value));
 }
 
+const FIELD_CLASSES = new Map<string, FieldClass>();
+/** Field names are few and repeat in every event; the cache is bounded against arbitrary ones. */
+const FIELD_CLASS_CACHE_SIZE = 4096;
+
+function fieldClass(fieldName: string): FieldClass {
+  let known = FIELD_CLASSES.get(fieldName);
+  if (known === undefined) {
+    known = classify(fieldName.toLowerCase().replace(/[-_\s]/g, ''));
+    if (FIELD_CLASSES.size >= FIELD_CLASS_CACHE_SIZE) FIELD_CLASSES.clear();
+    FIELD_CLASSES.set(fieldName, known);
+  }
+  return known;
+}
+
+function classify(name: string): FieldClass {
+  if (FINGERPRINT_FIELD.test(name)) return 'fingerprint';
+  if (DESCRIPTIVE_FIELD.test(name)) return 'descriptive';
+  if (SECRET_FIELD.test(name)) return 'secret';
+  if (KEYISH_FIELD.test(name)) return 'keyish';
+  return name.includes('secret') ? 'secret-named' : 'plain';
+}
+
 /**
  * The first string in `value` (an event or any part of one) that looks like a secret, walking
- * objects and arrays depth-first in key order. Array elements are judged by their array's field
- * name. Iterative, so a deeply nested payload cannot exhaust the stack.
+ * objects and arrays depth-first in key order; array elements are judged by their array's field
+ * name. A container nested deeper than MAX_SCAN_DEPTH is reported as `too-deep`: what cannot be
+ * checked is not accepted. The path is built only for a finding.
  */
 export function findSecret(value: unknown, rootPath = ''): SecretFinding | null {
-  const stack: Array<{ value: unknown; path: string; field: string | null }> = [{ value, path: rootPath, field: null }];
-  while (stack.length > 0) {
-    const item = stack.pop()!;
-    const current = item.value;
-    if (typeof current === 'string') {
-      const rule = secretRule(current, item.field);
-      if (rule) return { path: item.path, rule };
-    } else if (Array.isArray(current)) {
-      for (let i = current.length - 1; i >= 0; i--) {
-        stack.push({ value: current[i] as unknown, path: `${item.path}[${i}]`, field: item.field });
-      }
-    } else if (current !== null && typeof current === 'object') {
-      const entries: Array<[string, unknown]> = Object.entries(current);
-      for (let i = entries.length - 1; i >= 0; i--) {
-        const [key, child] = entries[i]!;
-        stack.push({ value: child, path: item.path === '' ? key : `${item.path}.${key}`, field: key });
-      }
+  const path: Array<string | number> = [];
+  const rule = walk(value, null, 0, path);
+  return rule === null ? null : { path: formatPath(rootPath, path), rule };
+}
+
+function walk(
+  value: unknown,
+  field: FieldClass | null,
+  depth: number,
+  path: Array<string | number>,
+): SecretRule | null {
+  if (typeof value === 'string') return ruleFor(value, field);
+  if (typeof value !== 'object' || value === null) return null;
+  if (depth >= MAX_SCAN_DEPTH) return 'too-deep';
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      path.push(i);
+      const rule = walk(value[i], field, depth + 1, path);
+      if (rule !== null) return rule;
+      path.pop();
     }
+    return null;
+  }
+  const record = value as Record<string, unknown>;
+  for (const key in record) {
+    path.push(key);
+    const rule = walk(record[key], fieldClass(key), depth + 1, path);
+    if (rule !== null) return rule;
+    path.pop();
   }
   return null;
+}
+
+function formatPath(root: string, path: ReadonlyArray<string | number>): string {
+  let result = root;
+  for (const segment of path) {
+    if (typeof segment === 'number') result += `[${segment}]`;
+    else result = result === '' ? segment : `${result}.${segment}`;
+  }
+  return result;
 }
 
 /**
@@ -165,8 +219,4 @@ export function shannonEntropy(value: string): number {
 
 function hasMixedCase(value: string): boolean {
   return /[a-z]/.test(value) && /[A-Z]/.test(value);
-}
-
-function normaliseFieldName(name: string): string {
-  return name.toLowerCase().replace(/[-_\s]/g, '');
 }

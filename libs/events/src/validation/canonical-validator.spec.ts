@@ -1,6 +1,7 @@
 import { CANONICAL_EVENT_TYPES } from '../contracts/canonical-event-types';
 import { parseJson } from '../decoding/json-decoder';
 import { acceptedFixtures, fixtureLines, rejectedCases } from '../testing/canonical-fixtures';
+import { MAX_SCAN_DEPTH } from '../secrets/secret-detector';
 import { validateCanonical } from './canonical-validator';
 
 function decode(bytes: Buffer): ReturnType<typeof validateCanonical> {
@@ -56,6 +57,28 @@ describe('validateCanonical', () => {
       reason: 'source: looks like a secret value; send a fingerprint, never the secret',
       field: 'source',
       source: null,
+      type: 'hr.person.left',
+    });
+  });
+
+  it('rejects data nested too deep to check for secrets', () => {
+    let deep: unknown = 'x';
+    for (let i = 0; i < 40; i++) deep = [deep];
+    const result = validateCanonical({
+      specversion: '1.0',
+      id: 'e',
+      source: 's',
+      type: 'hr.person.left',
+      time: '2024-01-01T00:00:00Z',
+      data: { personId: 'person:e1', extra: deep },
+    });
+    // The event is depth 0 and `data.extra` depth 2: the array at MAX_SCAN_DEPTH is the one refused.
+    const field = `data.extra${'[0]'.repeat(MAX_SCAN_DEPTH - 2)}`;
+    expect(result).toEqual({
+      ok: false,
+      reason: `${field}: nested deeper than 32 levels`,
+      field,
+      source: 's',
       type: 'hr.person.left',
     });
   });

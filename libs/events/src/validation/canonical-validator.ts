@@ -8,7 +8,7 @@ import type { CanonicalEvent } from '../contracts/canonical-event';
 import { DATA_SCHEMAS, Envelope } from '../contracts/canonical-event';
 import type { Decoded } from '../contracts/decoded';
 import { accepted, rejected } from '../contracts/decoded';
-import { findSecret, SECRET_REASON } from '../secrets/secret-detector';
+import { findSecret, MAX_SCAN_DEPTH, SECRET_REASON } from '../secrets/secret-detector';
 import { reasonFromAjvErrors } from './ajv-error-reason';
 import { isRfc3339 } from './rfc3339';
 
@@ -68,7 +68,10 @@ export function validateCanonical(value: unknown): Decoded<CanonicalEvent> {
     return rejected(reason, field, envelope);
   }
   const secret = findSecret(value);
-  if (secret) return rejected(`${secret.path}: ${SECRET_REASON}`, secret.path, envelope);
+  if (secret) {
+    const why = secret.rule === 'too-deep' ? `nested deeper than ${MAX_SCAN_DEPTH} levels` : SECRET_REASON;
+    return rejected(`${secret.path}: ${why}`, secret.path, envelope);
+  }
   return accepted(value as CanonicalEvent);
 }
 

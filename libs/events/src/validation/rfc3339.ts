@@ -4,30 +4,48 @@ import type { EpochMs } from '@lineage/domain';
  * RFC 3339 date-times (section 5.6): `2024-05-01T09:30:00Z`, `2024-05-01T11:30:00.250+02:00`.
  * One parser serves as the ajv `date-time` format and as the conversion to epoch ms, so what
  * validates always converts. `T` may be lower case or a space, `Z` lower case (RFC 3339 5.6 note);
- * a leap second (`:60`) counts as the first millisecond of the next minute, as JavaScript has none.
+ * fractions keep millisecond precision; a leap second (`:60`) counts as the first millisecond of
+ * the next minute, as JavaScript has none. Parsed by character codes: it runs twice per event.
  */
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:[Zz]|([+-])(\d{2}):(\d{2}))$/;
-
-/** Epoch milliseconds of an RFC 3339 date-time, or null when `value` is not one. */
 export function parseRfc3339(value: string): EpochMs | null {
-  const match = RFC3339.exec(value);
-  if (!match) return null;
-  const [, y, mo, d, h, mi, s, fraction, sign, offsetHours, offsetMinutes] = match;
-  const year = Number(y);
-  const month = Number(mo);
-  const day = Number(d);
-  const hour = Number(h);
-  const minute = Number(mi);
-  const second = Number(s);
+  const length = value.length;
+  // `YYYY-MM-DDTHH:MM:SSZ` is the shortest; nine fraction digits and an offset the longest.
+  if (length < 20 || length > 35) return null;
+  const year = digits(value, 0, 4);
+  const month = digits(value, 5, 2);
+  const day = digits(value, 8, 2);
+  const hour = digits(value, 11, 2);
+  const minute = digits(value, 14, 2);
+  const second = digits(value, 17, 2);
+  if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) return null;
+  if (value[4] !== '-' || value[7] !== '-' || value[13] !== ':' || value[16] !== ':') return null;
+  const separator = value[10];
+  if (separator !== 'T' && separator !== 't' && separator !== ' ') return null;
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
   if (hour > 23 || minute > 59 || second > 60) return null;
-  const millis = fraction === undefined ? 0 : Number(fraction.slice(0, 3).padEnd(3, '0'));
+
+  let i = 19;
+  let millis = 0;
+  if (value[i] === '.') {
+    const start = ++i;
+    while (i < length && isDigit(value.charCodeAt(i))) i++;
+    const count = i - start;
+    if (count === 0 || count > 9) return null;
+    millis = count >= 3 ? digits(value, start, 3) : digits(value, start, count) * (count === 2 ? 10 : 100);
+  }
+
   let offset = 0;
-  if (sign !== undefined) {
-    const oh = Number(offsetHours);
-    const om = Number(offsetMinutes);
-    if (oh > 23 || om > 59) return null;
-    offset = (sign === '+' ? 1 : -1) * (oh * 60 + om) * 60_000;
+  const zone = value[i];
+  if (zone === 'Z' || zone === 'z') {
+    if (i + 1 !== length) return null;
+  } else if (zone === '+' || zone === '-') {
+    if (i + 6 !== length || value[i + 3] !== ':') return null;
+    const offsetHours = digits(value, i + 1, 2);
+    const offsetMinutes = digits(value, i + 4, 2);
+    if (offsetHours < 0 || offsetMinutes < 0 || offsetHours > 23 || offsetMinutes > 59) return null;
+    offset = (zone === '+' ? 1 : -1) * (offsetHours * 60 + offsetMinutes) * 60_000;
+  } else {
+    return null;
   }
   const ms = Date.UTC(year, month - 1, day, hour, minute, Math.min(second, 59), millis) + (second === 60 ? 1000 : 0);
   return ms - offset;
@@ -42,6 +60,21 @@ export function toEpochMs(value: string): EpochMs {
   const ms = parseRfc3339(value);
   if (ms === null) throw new Error('toEpochMs called with a value that is not an RFC 3339 date-time');
   return ms;
+}
+
+/** The number `count` decimal digits at `start` spell, or -1 when one of them is not a digit. */
+function digits(value: string, start: number, count: number): number {
+  let result = 0;
+  for (let i = start; i < start + count; i++) {
+    const code = value.charCodeAt(i);
+    if (!isDigit(code)) return -1;
+    result = result * 10 + (code - 48);
+  }
+  return result;
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
 }
 
 function daysInMonth(year: number, month: number): number {
