@@ -7,6 +7,8 @@ export * from './lineage/accountability';
 export * from './blast/blast-radius';
 export * from './errors/domain-error';
 export * from './findings/finding';
+export * from './findings/finding-builder';
+export * from './findings/findings-paging';
 export * from './offboarding/offboarding-plan';
 export * from './ports/graph-store.port';
 export * from './facts/batch-application';

@@ -1,14 +1,18 @@
 import type Database from 'better-sqlite3';
-import type { EpochMs, Finding, FindingsPolicy, FindingsQuery, GraphNode, OwaspNhiRisk, Page, Severity } from '@lineage/domain';
-import { OWASP_NHI_RISKS, UNMAPPED_RISKS, VAULT_STORE_KINDS, decodeCursor, encodeCursor, findingId, riskIndex, resolveLineage } from '@lineage/domain';
+import type { EpochMs, Finding, FindingsQuery, OwaspNhiRisk, Page, RuleWindow, Severity } from '@lineage/domain';
+import {
+  DAY_MS,
+  VAULT_STORE_KINDS,
+  findImproperOffboarding,
+  pageAcrossRisks,
+  policyWindows,
+  toFinding,
+} from '@lineage/domain';
 import type { SqliteGraphReader } from './sqlite-graph-reader';
 import { placeholders, validAt } from './sqlite-rows';
 
-const DAY_MS = 86_400_000;
-const MAX_EVIDENCE = 20;
-
-/** One rule's row: the subject, how bad, why, since when, and the evidence (arrays of event ids). */
-interface RuleRow {
+/** One rule's row: the subject, how bad, why (a JSON object), since when, and the evidence (a JSON array of event-id arrays). */
+interface SqlRuleRow {
   subjectId: string;
   severity: Severity;
   detail: string;
@@ -142,8 +146,6 @@ const NHI1_CANDIDATES = `
     AND r.dst > @after AND (@subject IS NULL OR r.dst = @subject)
   ORDER BY r.dst LIMIT @limit`;
 
-const NHI1_CHUNK = 256;
-
 export class SqliteFindings {
   private readonly rules = new Map<OwaspNhiRisk, Database.Statement>();
   private readonly nhi1Candidates: Database.Statement;
@@ -156,139 +158,38 @@ export class SqliteFindings {
     this.nhi1Candidates = db.prepare(NHI1_CANDIDATES);
   }
 
-  findings(query: FindingsQuery): Page<Finding> {
-    const risks = (query.risks ?? OWASP_NHI_RISKS).filter((r) => !UNMAPPED_RISKS.includes(r)).sort((a, b) => riskIndex(a) - riskIndex(b));
-    const [afterRisk, afterSubject] = query.page.after ? decodeCursor(query.page.after, 2) : [-1, ''];
-    const found: Finding[] = [];
-    for (const risk of risks) {
-      const index = riskIndex(risk);
-      if (index < Number(afterRisk)) continue;
-      const after = index === Number(afterRisk) ? String(afterSubject) : '';
-      found.push(...this.run(risk, this.params(query, after, query.page.first + 1 - found.length)));
-      if (found.length > query.page.first) break;
-    }
-    const items = found.slice(0, query.page.first);
-    const last = items[items.length - 1];
-    return {
-      items,
-      totalCount: query.withTotal ? risks.reduce((sum, risk) => sum + this.count(risk, query), 0) : -1,
-      endCursor: last ? encodeCursor([riskIndex(last.risk), last.subject.id]) : null,
-      hasNextPage: found.length > query.page.first,
-    };
+  /** Paging across risks, cursors and counting are the domain's (`pageAcrossRisks`); the rules are the SQL above. */
+  async findings(query: FindingsQuery): Promise<Page<Finding>> {
+    return pageAcrossRisks(query, (risk, window) => this.run(risk, query, window));
   }
 
-  private params(query: FindingsQuery, after: string, limit: number): RuleParams {
-    return { asOf: query.asOf, after, subject: query.subjectId, limit, ...policyParams(query.policy) };
+  private params(query: FindingsQuery, window: RuleWindow): RuleParams {
+    return { asOf: query.asOf, subject: query.subjectId, ...window, ...policyWindows(query.policy) };
   }
 
-  private count(risk: OwaspNhiRisk, query: FindingsQuery): number {
-    let total = 0;
-    let after = '';
-    for (;;) {
-      const page = this.run(risk, this.params(query, after, 5000));
-      total += page.length;
-      if (page.length < 5000) return total;
-      after = page[page.length - 1]!.subject.id;
-    }
-  }
-
-  private run(risk: OwaspNhiRisk, params: RuleParams): Finding[] {
-    if (risk === 'NHI1') return this.improperOffboarding(params);
+  private run(risk: OwaspNhiRisk, query: FindingsQuery, window: RuleWindow): Finding[] | Promise<Finding[]> {
+    if (risk === 'NHI1') return this.improperOffboarding(query, window);
     const statement = this.rules.get(risk);
     if (!statement) return [];
-    const rows = (risk === 'NHI2' ? statement.all(...VAULT_STORE_KINDS, params) : statement.all(params)) as RuleRow[];
+    const params = this.params(query, window);
+    const rows = (
+      risk === 'NHI2' ? statement.all(...VAULT_STORE_KINDS, params) : statement.all(params)
+    ) as SqlRuleRow[];
     const subjects = new Map(this.reader.getNodes(rows.map((r) => r.subjectId)).map((n) => [n.id, n] as const));
     return rows.flatMap((row) => {
       const subject = subjects.get(row.subjectId);
       if (!subject) return [];
-      return [
-        {
-          id: findingId(risk, subject.id),
-          risk,
-          subject,
-          severity: row.severity,
-          summary: summarise(risk, subject, JSON.parse(row.detail) as Record<string, unknown>),
-          evidence: flattenEvidence(row.evidence),
-          since: row.since,
-        },
-      ];
+      const detail = JSON.parse(row.detail) as Record<string, unknown>;
+      const evidence = JSON.parse(row.evidence) as (string[] | null)[];
+      return [toFinding(risk, subject, { severity: row.severity, detail, since: row.since, evidence })];
     });
   }
 
-  private improperOffboarding(params: RuleParams): Finding[] {
-    const findings: Finding[] = [];
-    let after = params.after;
-    while (findings.length < params.limit) {
-      const ids = (this.nhi1Candidates.all({ ...params, after, limit: NHI1_CHUNK }) as { id: string }[]).map((r) => r.id);
-      const graph = this.reader.lineageGraph(ids);
-      for (const id of ids) {
-        const lineage = resolveLineage(graph, id, params.asOf);
-        if (!lineage || lineage.status === 'ACCOUNTABLE') continue;
-        const orphaned = lineage.status === 'ORPHANED';
-        const leftAt = lineage.lastAccountable?.attributes['leftAt'];
-        findings.push({
-          id: findingId('NHI1', id),
-          risk: 'NHI1',
-          subject: lineage.root,
-          severity: orphaned ? 'CRITICAL' : 'HIGH',
-          summary: orphaned
-            ? `${id} still has an active credential but nobody active answers for it: ${lineage.reason}.`
-            : `${id} still has an active credential and has no owner, creator, workload owner or vendor sponsor.`,
-          evidence: [...new Set(lineage.chain.flatMap((s) => s.evidence))].slice(0, MAX_EVIDENCE),
-          since: typeof leftAt === 'number' ? leftAt : null,
-        });
-        if (findings.length >= params.limit) break;
-      }
-      if (ids.length < NHI1_CHUNK) break;
-      after = ids[ids.length - 1]!;
-    }
-    return findings;
-  }
-}
-
-function policyParams(policy: FindingsPolicy) {
-  return { rotationMs: policy.rotationDays * DAY_MS, maxExpiryMs: policy.maxExpiryDays * DAY_MS, usageWindowMs: policy.usageWindowDays * DAY_MS };
-}
-
-function flattenEvidence(json: string): string[] {
-  const nested = JSON.parse(json) as (string[] | null)[];
-  return [...new Set(nested.flatMap((list) => list ?? []))].slice(0, MAX_EVIDENCE);
-}
-
-const list = (value: unknown): string => (Array.isArray(value) ? [...new Set(value.filter((v) => v !== null))].join(', ') : '');
-
-/** One sentence per finding, from the rule's detail columns. */
-function summarise(risk: OwaspNhiRisk, subject: GraphNode, detail: Record<string, unknown>): string {
-  switch (risk) {
-    case 'NHI2':
-      return `${subject.id} is kept outside a vault (${list(detail['stores'])}: ${list(detail['kinds'])}).`;
-    case 'NHI3':
-      return detail['ended']
-        ? `${subject.id} is supplied by a vendor whose contract has ended (${list(detail['vendors'])}).`
-        : `${subject.id} is supplied by a vendor nobody sponsors (${list(detail['vendors'])}).`;
-    case 'NHI5': {
-      const admin = list(detail['adminRoles']);
-      const unused = list(detail['unusedRoles']);
-      return admin
-        ? `${subject.id} holds admin access through ${admin}${unused ? `, and grants it has not used through ${unused}` : ''}.`
-        : `${subject.id} holds grants it has not used within the usage window through ${unused}.`;
-    }
-    case 'NHI7': {
-      const reasons: string[] = [];
-      if (detail['noExpiry']) reasons.push('it never expires');
-      else if (typeof detail['expiryDays'] === 'number') reasons.push(`it is valid for ${Math.round(detail['expiryDays'])} days`);
-      if (typeof detail['ageDays'] === 'number') reasons.push(`it was last rotated ${Math.floor(detail['ageDays'])} days ago`);
-      return `${subject.id} is a long-lived secret: ${reasons.join(' and ')}.`;
-    }
-    case 'NHI8':
-      return `${subject.id} is used across environments (${list(detail['environments'])}) by ${list(detail['workloads'])}.`;
-    case 'NHI9':
-      return `${subject.id} is shared by several workloads: ${list(detail['workloads'])}.`;
-    case 'NHI10':
-      return `${subject.id} was used by a person: ${list(detail['people'])}.`;
-    case 'NHI1':
-    case 'NHI4':
-    case 'NHI6':
-      return `${subject.id}: ${risk}.`;
+  /** NHI1: SQL narrows to NHIs with an active credential; the domain resolves their lineage a chunk at a time. */
+  private improperOffboarding(query: FindingsQuery, window: RuleWindow): Promise<Finding[]> {
+    return findImproperOffboarding(window, query.asOf, {
+      candidates: (chunk) => (this.nhi1Candidates.all(this.params(query, chunk)) as { id: string }[]).map((r) => r.id),
+      lineageGraph: (ids) => this.reader.lineageGraph(ids),
+    });
   }
 }
