@@ -172,19 +172,18 @@ function main(): void {
     };
   }
 
-  console.log(
-    `events per second on one core (${iterations} iterations per round, median of 5), node ${process.version}`,
-  );
+  const load = loadavg().map((value) => value.toFixed(1));
+  console.log(`events per second on one core (${iterations} per round, median of 5)`);
+  console.log(`node ${process.version}, ${cpus().length} cores, load average ${load.join(' ')}`);
   for (const [sample, rows] of Object.entries(results)) {
-    console.log(`\n${sample}`);
-    const classValidator = Object.values(rows)[0]!;
+    console.log(`\n${sample.padEnd(54)} events/s  vs class-validator`);
+    const classValidator = rows['class-validator (plainToInstance + validateSync)']!;
     for (const [what, rate] of Object.entries(rows)) {
-      console.log(
-        `  ${what.padEnd(52)} ${String(rate).padStart(10)}  ${(rate / classValidator).toFixed(1).padStart(6)}x`,
-      );
+      const ratio = (rate / classValidator).toFixed(1);
+      console.log(`  ${what.padEnd(52)} ${String(rate).padStart(10)}  ${ratio.padStart(6)}x`);
     }
   }
-  console.log(`\n${JSON.stringify({ iterations, node: process.version, results })}`);
+  console.log(`\n${JSON.stringify({ iterations, node: process.version, loadavg: loadavg(), results })}`);
 }
 
 main();

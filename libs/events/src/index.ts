@@ -19,3 +19,5 @@ export type { SecretFinding, SecretRule } from './secrets/secret-detector';
 export { transformEvent } from './transform/event-transformer';
 export { decodeNative, detectNativeFormat } from './native';
 export type { NativeDecoded, NativeDecodeResult, NativeFormat } from './native';
+// Native formats (CloudTrail, GCP audit, Entra, Okta, Kubernetes, GitHub, GitLab, SCIM) → canonical events.
+export * from './native';
