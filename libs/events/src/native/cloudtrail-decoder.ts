@@ -38,15 +38,9 @@ type Handler = (context: TrailContext) => EventDraft[];
 
 export function isCloudTrailRecord(record: JsonObject): boolean {
   const eventName = text(record, 'eventName');
-  const eventSource = text(record, 'eventSource');
-  if (eventName !== undefined && eventSource?.endsWith('.amazonaws.com') === true) return true;
-  if (
-    eventName !== undefined &&
-    (isObject(at(record, 'userIdentity')) || text(record, 'recipientAccountId') !== undefined)
-  )
-    return true;
-  // A vendor's export may strip a record to a few fields but keeps its log type.
-  return text(record, 'p_log_type') === 'AWS.CloudTrail';
+  if (eventName === undefined) return false;
+  if (text(record, 'eventSource')?.endsWith('.amazonaws.com') === true) return true;
+  return isObject(at(record, 'userIdentity')) || text(record, 'recipientAccountId') !== undefined;
 }
 
 export const decodeCloudTrail: NativeDecoder = (record) => {

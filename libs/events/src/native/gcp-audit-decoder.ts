@@ -41,15 +41,9 @@ interface AuditContext {
 type Handler = (context: AuditContext) => EventDraft[];
 
 export function isGcpAuditRecord(record: JsonObject): boolean {
-  const payload = objectAt(record, 'protoPayload');
-  if (payload !== undefined) {
-    if (text(payload, '@type')?.endsWith('google.cloud.audit.AuditLog') === true) return true;
-    if (
-      text(payload, 'methodName') !== undefined &&
-      (text(payload, 'serviceName') !== undefined || isObject(at(record, 'resource')))
-    )
-      return true;
-  }
+  // A LogEntry's protoPayload naming a method is an audit record, whatever else an export kept.
+  if (text(record, 'protoPayload.methodName') !== undefined) return true;
+  if (text(record, 'protoPayload.@type')?.endsWith('google.cloud.audit.AuditLog') === true) return true;
   return text(record, 'logName')?.includes('cloudaudit.googleapis.com') === true;
 }
 

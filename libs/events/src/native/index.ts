@@ -32,11 +32,30 @@ const DECODERS: { readonly [F in NativeFormat]: NativeDecoder } = {
 };
 
 /**
- * Detection, most specific first: a format that carries a marker of its own (SCIM's schema URNs,
+ * Log types a security data lake (Panther) stamps on the records it exports, in `p_log_type`: the
+ * exporter's own word for the format, so it decides before any shape does.
+ */
+const VENDOR_LOG_TYPES: Readonly<Record<string, NativeFormat>> = {
+  'AWS.CloudTrail': 'aws.cloudtrail',
+  'GCP.AuditLog': 'gcp.auditlog',
+  'Azure.Audit': 'azure.entra',
+  'Microsoft365.Audit.AzureActiveDirectory': 'azure.entra',
+  'Okta.SystemLog': 'okta.systemlog',
+  'Amazon.EKS.Audit': 'k8s.audit',
+  'GitHub.Audit': 'github.audit',
+  'GitHub.Webhook': 'github.webhook',
+  'GitLab.Audit': 'gitlab.audit',
+};
+
+/**
+ * Detection, most specific first: a vendor's log type, then a format that carries a marker of its own (SCIM's schema URNs,
  * a Kubernetes audit `kind`, a webhook's event header) before the ones recognised by field shape.
  * GitHub webhooks without their header come last: their shape is the least distinctive.
  */
 const DETECTORS: readonly (readonly [NativeFormat, (record: JsonObject, headers: Headers) => boolean])[] = [
+  ...Object.entries(VENDOR_LOG_TYPES).map(
+    ([logType, format]) => [format, (record: JsonObject) => record['p_log_type'] === logType] as const,
+  ),
   ['scim', isScimMessage],
   ['k8s.audit', isK8sAuditRecord],
   ['github.webhook', namesGithubEvent],

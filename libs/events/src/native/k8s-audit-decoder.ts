@@ -38,11 +38,8 @@ type Handler = (context: K8sContext) => EventDraft[];
 
 export function isK8sAuditRecord(record: JsonObject): boolean {
   if (text(record, 'kind') !== 'Event') return false;
-  return (
-    text(record, 'apiVersion')?.startsWith('audit.k8s.io') === true ||
-    text(record, 'auditID') !== undefined ||
-    (text(record, 'verb') !== undefined && objectAt(record, 'objectRef') !== undefined)
-  );
+  const audit = text(record, 'apiVersion')?.startsWith('audit.k8s.io') === true;
+  return audit || text(record, 'auditID') !== undefined || text(record, 'verb') !== undefined;
 }
 
 export const decodeK8sAudit: NativeDecoder = (record) => {

@@ -34,7 +34,7 @@ export function isOktaRecord(record: JsonObject): boolean {
   const eventType = text(record, 'eventType') ?? text(record, 'legacyEventType');
   if (eventType === undefined || !/^[a-z0-9_]+(\.[A-Za-z0-9_]+)+$/.test(eventType)) return false;
   return (
-    isObject(at(record, 'actor')) && (text(record, 'published') !== undefined || text(record, 'uuid') !== undefined)
+    isObject(at(record, 'actor')) || text(record, 'uuid') !== undefined || text(record, 'displayMessage') !== undefined
   );
 }
 
