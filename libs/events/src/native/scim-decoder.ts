@@ -82,7 +82,10 @@ function bulk(record: JsonObject): EventDraft[] {
     return requestDrafts({
       method: (text(operation, 'method') ?? fail(`${prefix}method`, 'is required')).toUpperCase(),
       path: text(operation, 'path') ?? fail(`${prefix}path`, 'is required'),
-      body: objectAt(operation, 'data') ?? {},
+      // A bulk PATCH may carry its operations bare, as a list.
+      body: Array.isArray(at(operation, 'data'))
+        ? { Operations: at(operation, 'data') }
+        : (objectAt(operation, 'data') ?? {}),
       prefix: `${prefix}data.`,
     });
   });
