@@ -1,0 +1,307 @@
+import type { GraphWriter, IngestBatch } from '@lineage/domain';
+import { IngestionPipeline } from '@lineage/pipeline';
+import { EmbeddedGraphStore } from '@lineage/store-embedded';
+import { DLQ_HEADERS, KafkaBatchHandler, nextPositions, toRawRecord } from './kafka-batch-handler';
+import type { KafkaLog } from './kafka-log';
+import type { KafkaMessage } from './kafka-transport.port';
+import { RetryAborted } from './retry-backoff';
+import type { StepLog } from './testing/kafka-test-doubles';
+import { headerText, kafkaMessage, RecordingCommitter, RecordingProducer } from './testing/kafka-test-doubles';
+
+/**
+ * The consumer's batch logic without a broker: fakes of the Kafka client's side only (producer,
+ * committer), the real pipeline on a real embedded store.
+ */
+
+const HR = 'hr/workday/acme';
+const IAM = 'iam/aws/123456789012';
+const LATER = Date.parse('2024-06-01T00:00:00Z');
+
+const personJoined = (n: number) =>
+  JSON.stringify({
+    specversion: '1.0',
+    id: `hr-joined-${n}`,
+    source: HR,
+    type: 'hr.person.joined',
+    time: '2024-01-08T09:00:00Z',
+    subject: `person:e${n}`,
+    data: { personId: `person:e${n}`, email: `person${n}@example.com`, name: `Person ${n}` },
+  });
+
+const nhiOwnedBy = (n: number) =>
+  JSON.stringify({
+    specversion: '1.0',
+    id: `nhi-created-${n}`,
+    source: IAM,
+    type: 'iam.nhi.created',
+    time: '2024-02-10T14:00:00Z',
+    subject: `nhi:aws:role/svc-${n}`,
+    data: { nhiId: `nhi:aws:role/svc-${n}`, kind: 'service_account', ownerId: `person:e${n}` },
+  });
+
+/** hr.person.joined without its required `personId`. */
+const joinedWithoutPersonId = JSON.stringify({
+  specversion: '1.0',
+  id: 'hr-joined-bad',
+  source: HR,
+  type: 'hr.person.joined',
+  time: '2024-01-08T09:00:00Z',
+  data: { email: 'nobody@example.com' },
+});
+
+const DLQ = 'lineage.dlq';
+/** Backoff small enough to read in assertions; the fake sleep records it instead of waiting. */
+const BACKOFF = { initialDelayMs: 100, maxDelayMs: 250 };
+
+/** A store whose writes fail until `failuresLeft` reaches zero (an outage, then recovery). */
+class FlakyWriter implements GraphWriter {
+  failuresLeft = 0;
+  applied = 0;
+
+  constructor(
+    private readonly store: EmbeddedGraphStore,
+    private readonly steps: StepLog,
+  ) {}
+
+  async applyBatch(batch: IngestBatch) {
+    if (this.failuresLeft > 0) {
+      this.failuresLeft--;
+      this.steps.push('store-failed');
+      throw new Error('database is locked');
+    }
+    const outcome = await this.store.applyBatch(batch);
+    this.applied++;
+    this.steps.push('store-applied');
+    return outcome;
+  }
+
+  checkpoint(stream: string) {
+    return this.store.checkpoint(stream);
+  }
+}
+
+function setUp() {
+  const store = EmbeddedGraphStore.open({ dataDir: ':memory:' });
+  const steps: StepLog = [];
+  const writer = new FlakyWriter(store, steps);
+  // One attempt per ingest: the handler, not the pipeline, owns retrying for the consumer.
+  const pipeline = new IngestionPipeline(writer, { attempts: 1, initialDelayMs: 0, maxDelayMs: 0 });
+  const producer = new RecordingProducer(steps);
+  const committer = new RecordingCommitter(steps);
+  const delays: number[] = [];
+  const failures: string[] = [];
+  const sleep = async (ms: number) => {
+    delays.push(ms);
+    steps.push(`sleep:${ms}`);
+    // A runaway retry loop fails the test with the error it kept hitting, instead of spinning.
+    if (delays.length > 20) throw new Error(`still retrying after 20 attempts: ${failures.at(-1)}`);
+    await new Promise((resolve) => setImmediate(resolve));
+  };
+  const log: KafkaLog = (_level, _message, fields) => failures.push(String(fields?.['error']));
+  const handler = new KafkaBatchHandler({ pipeline, producer, committer, dlqTopic: DLQ, backoff: BACKOFF, sleep, log });
+  return { store, writer, producer, committer, handler, steps, delays };
+}
+
+const live = () => new AbortController().signal;
+
+describe('KafkaBatchHandler', () => {
+  it('commits the next offset of every partition only after the store holds the batch', async () => {
+    const { store, handler, committer, producer } = setUp();
+    const seenAtCommit: (string | null)[] = [];
+    committer.onCommit = async () => {
+      const nodes = await store.getNodes(['person:e1', 'nhi:aws:role/svc-1', 'person:e2']);
+      seenAtCommit.push(...nodes.map((node) => node.id).sort());
+    };
+    const batch = [
+      kafkaMessage('hr.events', 0, 41, personJoined(1), { key: 'person:e1' }),
+      kafkaMessage('iam.events', 2, 7, nhiOwnedBy(1), { key: 'nhi:aws:role/svc-1' }),
+      kafkaMessage('hr.events', 0, 42, personJoined(2), { key: 'person:e2' }),
+    ];
+
+    const handled = await handler.handle(batch, live());
+
+    expect(handled).toMatchObject({ accepted: 3, duplicates: 0, rejected: 0 });
+    expect(seenAtCommit).toEqual(['nhi:aws:role/svc-1', 'person:e1', 'person:e2']);
+    expect(committer.commits).toEqual([
+      [
+        { topic: 'hr.events', partition: 0, offset: 43n },
+        { topic: 'iam.events', partition: 2, offset: 8n },
+      ],
+    ]);
+    expect(producer.sent).toEqual([]);
+    // The graph: the NHI answers to the person who joined, through the declared owner.
+    const lineage = await store.lineage('nhi:aws:role/svc-1', LATER);
+    expect(lineage?.status).toBe('ACCOUNTABLE');
+    expect(lineage?.accountable?.id).toBe('person:e1');
+  });
+
+  it('dead-letters a rejected message with its key, bytes, headers and a reason naming the field, before committing past it', async () => {
+    const { store, handler, producer, committer, steps } = setUp();
+    const malformed = Buffer.from('{"specversion":"1.0","id":', 'utf8');
+    const batch = [
+      kafkaMessage('hr.events', 1, 10, personJoined(3), { key: 'person:e3' }),
+      kafkaMessage('hr.events', 1, 11, joinedWithoutPersonId, {
+        key: 'person:e9',
+        headers: { 'x-request-id': 'r-77' },
+      }),
+      kafkaMessage('hr.events', 1, 12, malformed, { key: null }),
+    ];
+
+    const handled = await handler.handle(batch, live());
+
+    expect(handled).toMatchObject({ accepted: 1, rejected: 2 });
+    expect(producer.sent).toHaveLength(2);
+    const [missingField, notJson] = producer.sent;
+    expect(missingField!.topic).toBe(DLQ);
+    expect(missingField!.key?.toString()).toBe('person:e9');
+    expect(missingField!.value.equals(batch[1]!.value)).toBe(true);
+    const headers = headerText(missingField!);
+    expect(headers['x-request-id']).toBe('r-77');
+    expect(headers[DLQ_HEADERS.field]).toBe('data.personId');
+    expect(headers[DLQ_HEADERS.reason]).toContain('data.personId');
+    expect(headers[DLQ_HEADERS.origin]).toBe('kafka:hr.events/1/11');
+
+    expect(notJson!.key).toBeNull();
+    expect(notJson!.value.equals(malformed)).toBe(true);
+    expect(headerText(notJson!)[DLQ_HEADERS.reason]).toMatch(/^malformed JSON/);
+    expect(headerText(notJson!)[DLQ_HEADERS.field]).toBeUndefined();
+    expect(headerText(notJson!)[DLQ_HEADERS.origin]).toBe('kafka:hr.events/1/12');
+
+    // Bad input does not stop the partition: the commit moves past it, after the dead letters.
+    expect(committer.commits).toEqual([[{ topic: 'hr.events', partition: 1, offset: 13n }]]);
+    expect(steps).toEqual(['store-applied', `produce:${DLQ},${DLQ}`, 'commit:hr.events/1@13']);
+    expect(await store.getNode('person:e3')).not.toBeNull();
+    expect((await store.ingestionStatus()).deadLettered).toBe(2);
+  });
+
+  it('commits nothing while the store fails, backs off exponentially up to the cap, and commits once it recovers', async () => {
+    const { store, writer, handler, committer, steps, delays } = setUp();
+    writer.failuresLeft = 4;
+    const batch = [kafkaMessage('hr.events', 0, 5, personJoined(4), { key: 'person:e4' })];
+
+    const handled = await handler.handle(batch, live());
+
+    expect(handled.accepted).toBe(1);
+    expect(delays).toEqual([100, 200, 250, 250]);
+    expect(steps.indexOf('commit:hr.events/0@6')).toBe(steps.length - 1);
+    expect(steps.filter((s) => s.startsWith('commit'))).toEqual(['commit:hr.events/0@6']);
+    expect(steps.slice(0, 8)).toEqual([
+      'store-failed',
+      'sleep:100',
+      'store-failed',
+      'sleep:200',
+      'store-failed',
+      'sleep:250',
+      'store-failed',
+      'sleep:250',
+    ]);
+    expect(committer.commits).toHaveLength(1);
+    expect(await store.getNode('person:e4')).not.toBeNull();
+  });
+
+  it('commits nothing while the dead-letter topic is unavailable, and does not apply the batch to the store again', async () => {
+    const { store, writer, handler, producer, committer, steps } = setUp();
+    producer.failuresLeft = 2;
+    const batch = [
+      kafkaMessage('ci.events', 0, 0, joinedWithoutPersonId, { key: 'x' }),
+      kafkaMessage('ci.events', 0, 1, personJoined(5), { key: 'person:e5' }),
+    ];
+
+    await handler.handle(batch, live());
+
+    expect(steps).toEqual([
+      'store-applied',
+      'produce-failed',
+      'sleep:100',
+      'produce-failed',
+      'sleep:200',
+      `produce:${DLQ}`,
+      'commit:ci.events/0@2',
+    ]);
+    expect(writer.applied).toBe(1);
+    expect(producer.sent).toHaveLength(1);
+    expect(committer.commits).toEqual([[{ topic: 'ci.events', partition: 0, offset: 2n }]]);
+    expect((await store.ingestionStatus()).deadLettered).toBe(1);
+  });
+
+  it('retries a failed commit without re-applying or re-dead-lettering the batch', async () => {
+    const { writer, handler, producer, committer, steps } = setUp();
+    committer.failuresLeft = 1;
+    const batch = [kafkaMessage('hr.events', 3, 99, joinedWithoutPersonId, { key: 'x' })];
+
+    await handler.handle(batch, live());
+
+    expect(steps).toEqual(['store-applied', `produce:${DLQ}`, 'commit-failed', 'sleep:100', 'commit:hr.events/3@100']);
+    expect(writer.applied).toBe(1);
+    expect(producer.sent).toHaveLength(1);
+  });
+
+  it('treats a redelivered, already committed batch as duplicates and leaves the graph as it was', async () => {
+    const { store, handler, committer } = setUp();
+    const batch = [
+      kafkaMessage('hr.events', 0, 0, personJoined(6), { key: 'person:e6' }),
+      kafkaMessage('iam.events', 0, 0, nhiOwnedBy(6), { key: 'nhi:aws:role/svc-6' }),
+    ];
+    await handler.handle(batch, live());
+    const before = await graphOf(store, ['person:e6', 'nhi:aws:role/svc-6']);
+
+    const again = await handler.handle(batch, live());
+
+    expect(again).toMatchObject({ accepted: 0, duplicates: 2, rejected: 0 });
+    expect(await graphOf(store, ['person:e6', 'nhi:aws:role/svc-6'])).toEqual(before);
+    expect(committer.commits[1]).toEqual(committer.commits[0]);
+    const counters = (await store.ingestionStatus()).sources;
+    expect(counters.find((s) => s.source === HR)).toMatchObject({ accepted: 1, duplicates: 1 });
+  });
+
+  it('gives up without committing when shut down while the store is failing', async () => {
+    const { store, writer, producer, committer } = setUp();
+    writer.failuresLeft = Number.POSITIVE_INFINITY;
+    const shutdown = new AbortController();
+    const pipeline = new IngestionPipeline(writer, { attempts: 1, initialDelayMs: 0, maxDelayMs: 0 });
+    // Shutdown begins while the handler waits to retry.
+    const sleep = async () => shutdown.abort();
+    const handler = new KafkaBatchHandler({ pipeline, producer, committer, dlqTopic: DLQ, backoff: BACKOFF, sleep });
+
+    await expect(
+      handler.handle([kafkaMessage('hr.events', 0, 0, personJoined(7))], shutdown.signal),
+    ).rejects.toBeInstanceOf(RetryAborted);
+
+    expect(committer.commits).toEqual([]);
+    expect(await store.getNode('person:e7')).toBeNull();
+  });
+});
+
+describe('toRawRecord and nextPositions', () => {
+  it('names the origin by topic, partition and offset and passes headers with lower-cased names', () => {
+    const record = toRawRecord(
+      kafkaMessage('cloud.audit', 4, 1234567, '{}', { headers: { 'X-GitHub-Event': 'workflow_run' } }),
+    );
+    expect(record.origin).toBe('kafka:cloud.audit/4/1234567');
+    expect(record.headers).toEqual({ 'x-github-event': 'workflow_run' });
+    expect(record.bytes.toString()).toBe('{}');
+  });
+
+  it('takes the position after the highest offset per partition, whatever the order of the batch', () => {
+    const messages: KafkaMessage[] = [
+      kafkaMessage('a', 0, 9, '{}'),
+      kafkaMessage('a', 1, 3, '{}'),
+      kafkaMessage('a', 0, 7, '{}'),
+      kafkaMessage('b', 0, 0, '{}'),
+    ];
+    expect(nextPositions(messages)).toEqual([
+      { topic: 'a', partition: 0, offset: 10n },
+      { topic: 'a', partition: 1, offset: 4n },
+      { topic: 'b', partition: 0, offset: 1n },
+    ]);
+  });
+});
+
+/** Nodes and their outgoing OWNS relationships, as the store answers for them. */
+async function graphOf(store: EmbeddedGraphStore, ids: string[]) {
+  const nodes = await store.getNodes(ids);
+  const owns = await Promise.all(
+    ids.map((id) => store.neighbours({ id, type: 'OWNS', direction: 'out', asOf: LATER, page: { first: 10 } })),
+  );
+  return { nodes, owns: owns.map((page) => page.items) };
+}
