@@ -48,9 +48,10 @@ const VENDOR_LOG_TYPES: Readonly<Record<string, NativeFormat>> = {
 };
 
 /**
- * Detection, most specific first: a vendor's log type, then a format that carries a marker of its own (SCIM's schema URNs,
- * a Kubernetes audit `kind`, a webhook's event header) before the ones recognised by field shape.
- * GitHub webhooks without their header come last: their shape is the least distinctive.
+ * Detection, most specific first: a vendor's log type; then formats that carry a marker of their
+ * own (SCIM's schema URNs, a Kubernetes audit `kind`, a webhook's event header); then the ones
+ * recognised by field shape. GitHub webhooks without their header come last: their shape is the
+ * least distinctive. A canonical CloudEvent matches none of them.
  */
 const DETECTORS: readonly (readonly [NativeFormat, (record: JsonObject, headers: Headers) => boolean])[] = [
   ...Object.entries(VENDOR_LOG_TYPES).map(
