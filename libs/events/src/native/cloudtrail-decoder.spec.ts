@@ -149,7 +149,6 @@ describe('CloudTrail decoder', () => {
         {
           nhiId: 'nhi:aws:arn:aws:iam::123456789012:user/example-user',
           action: 'sts:AssumeRole',
-          resourceId: 'role:aws:arn:aws:iam::123456789012:role/FullAdminRole',
           sourceIp: '111.111.111.111',
         },
       ],

@@ -240,7 +240,8 @@ function userPolicy(c: TrailContext, type: 'iam.role.granted' | 'iam.role.revoke
 
 /**
  * A successful AssumeRole proves the caller may assume the role (iam.trust.granted) and is a use
- * of the caller's identity (audit.credential.used, with its long-term access key when it used one).
+ * of the caller's identity (audit.credential.used, with its long-term access key when it used one;
+ * no `resourceId`: the role is a Role, not a Resource, and the trust already records it).
  * Console sign-ins (signin.amazonaws.com) and AWS services assuming their execution roles say
  * nothing about an identity of the account.
  */
@@ -276,7 +277,6 @@ function assumeRole(c: TrailContext): EventDraft[] {
         credentialId,
         nhiId: usedNhi,
         action: 'sts:AssumeRole',
-        resourceId: roleId,
         sourceIp: text(c.record, 'sourceIPAddress'),
       }),
     );
