@@ -47,9 +47,9 @@ const UPSTREAM_WALK = `
   WITH RECURSIVE walk(id, depth) AS (
     SELECT value, 0 FROM json_each(@seeds)
     UNION
-    SELECT r.src, w.depth + 1 FROM walk w JOIN relationships r ON r.dst = w.id AND r.type IN ${UPSTREAM_IN} WHERE w.depth < @depth
+    SELECT r.src, w.depth + 1 FROM walk w CROSS JOIN relationships r ON r.dst = w.id AND r.type IN ${UPSTREAM_IN} WHERE w.depth < @depth
     UNION
-    SELECT r.dst, w.depth + 1 FROM walk w JOIN relationships r ON r.src = w.id AND r.type IN ${DOWNSTREAM_OUT} WHERE w.depth < @depth
+    SELECT r.dst, w.depth + 1 FROM walk w CROSS JOIN relationships r ON r.src = w.id AND r.type IN ${DOWNSTREAM_OUT} WHERE w.depth < @depth
   )
   SELECT DISTINCT id FROM walk`;
 
@@ -57,9 +57,9 @@ const DOWNSTREAM_WALK = `
   WITH RECURSIVE down(id, depth) AS (
     SELECT @person, 0
     UNION
-    SELECT r.dst, d.depth + 1 FROM down d JOIN relationships r ON r.src = d.id AND r.type IN ${ACCOUNTABILITY_OUT} WHERE d.depth < @depth
+    SELECT r.dst, d.depth + 1 FROM down d CROSS JOIN relationships r ON r.src = d.id AND r.type IN ${ACCOUNTABILITY_OUT} WHERE d.depth < @depth
   )
-  SELECT DISTINCT n.id FROM down d JOIN nodes n ON n.id = d.id WHERE n.kind = @nhiKind ORDER BY n.id`;
+  SELECT DISTINCT n.id FROM down d CROSS JOIN nodes n ON n.id = d.id WHERE n.kind = @nhiKind ORDER BY n.id`;
 
 const ROLE_REACH = `
   WITH RECURSIVE
