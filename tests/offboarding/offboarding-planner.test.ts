@@ -3,6 +3,7 @@ import { planOffboarding } from '@lineage/domain';
 // The query texts are not part of the libs' public surface; the snapshots read them from the adapters' modules.
 import { OFFBOARDING_RELATIONSHIPS } from '../../libs/store-embedded/src/sqlite-offboarding';
 import { OFFBOARDING_NEIGHBOURHOOD } from '../../libs/store-neo4j/src/neo4j-offboarding';
+import { EmbeddedGraphStore } from '@lineage/store-embedded';
 import { describeEachStore } from '../conformance/conformance-stores';
 import { apply, event, left, node, person, rel, t, unrel, update } from '../conformance/graph-script';
 
@@ -391,6 +392,39 @@ describeEachStore('offboarding plans', (open) => {
 });
 
 describe('offboarding context queries', () => {
+  it("the embedded store's statement reaches relationships and nodes by key only, never by scanning a type or kind", () => {
+    const store = EmbeddedGraphStore.open({ dataDir: ':memory:' });
+    try {
+      const params = {
+        subject: 'person:x',
+        asOf: 0,
+        candidates: '[]',
+        managerDepth: 2,
+        roleDepth: 4,
+        storeKind: 'SecretStore',
+        manages: 'MANAGES',
+        hasRole: 'HAS_ROLE',
+        canAssume: 'CAN_ASSUME',
+        grants: 'GRANTS',
+        created: 'CREATED',
+        storedIn: 'STORED_IN',
+        authenticates: 'AUTHENTICATES',
+        uses: 'USES',
+      };
+      const steps = (
+        store.db.prepare(`EXPLAIN QUERY PLAN ${OFFBOARDING_RELATIONSHIPS}`).all(params) as { detail: string }[]
+      ).map((row) => row.detail);
+      const tableAccess = steps.filter(
+        (detail) => / (r|n) USING /.test(detail) || /^SCAN (r|n|relationships|nodes)\b/.test(detail),
+      );
+      expect(tableAccess.length).toBeGreaterThan(0);
+      // Each access to relationships (r) or nodes (n) names the node id it starts from (src=?, dst=?, id=? or an id range).
+      for (const detail of tableAccess) expect(detail).toMatch(/(src=\?|dst=\?|id=\?|id>\?)/);
+    } finally {
+      void store.close();
+    }
+  });
+
   it("keeps the text of the embedded store's query under review", () => {
     expect(OFFBOARDING_RELATIONSHIPS).toMatchSnapshot();
   });

@@ -20,51 +20,56 @@ const R_COLUMNS = RELATIONSHIP_COLUMNS.split(', ')
  *   `grantCoversStore` is the rule, this fetches exactly what it can accept);
  * - AUTHENTICATES into the candidate NHIs (their credentials);
  * - USES into every credential above (the leaver's, the candidates', the stores').
+ * CROSS JOIN fixes the join order (SQLite's rule for it): the small sets found so far drive, and
+ * each probes the relationships by key, whatever the planner would guess without statistics.
  */
 export const OFFBOARDING_RELATIONSHIPS = `
   WITH RECURSIVE
   managers(id, depth) AS (
     SELECT @subject, 0
     UNION
-    SELECT r.src, m.depth + 1 FROM managers m JOIN relationships r ON r.dst = m.id AND r.type = @manages
+    SELECT r.src, m.depth + 1 FROM managers m CROSS JOIN relationships r ON r.dst = m.id AND r.type = @manages
     WHERE m.depth < @managerDepth AND r.valid_from <= @asOf
   ),
   roles(id, depth) AS (
     SELECT r.dst, 1 FROM relationships r WHERE r.src = @subject AND r.type = @hasRole AND r.valid_from <= @asOf
     UNION
-    SELECT r.dst, x.depth + 1 FROM roles x JOIN relationships r ON r.src = x.id AND r.type = @canAssume
+    SELECT r.dst, x.depth + 1 FROM roles x CROSS JOIN relationships r ON r.src = x.id AND r.type = @canAssume
     WHERE x.depth < @roleDepth AND r.valid_from <= @asOf
   ),
   role_ids(id) AS (SELECT DISTINCT id FROM roles),
   granted(id) AS (
-    SELECT DISTINCT r.dst FROM role_ids x JOIN relationships r ON r.src = x.id AND r.type = @grants AND r.valid_from <= @asOf
+    SELECT DISTINCT r.dst FROM role_ids x CROSS JOIN relationships r ON r.src = x.id AND r.type = @grants AND r.valid_from <= @asOf
+  ),
+  -- For a grant on 'P/*': every id under 'P/' sorts from 'P/' up to, not including, 'P0'.
+  globs(under, above) AS (
+    SELECT substr(id, 1, length(id) - 1), substr(id, 1, length(id) - 2) || '0' FROM granted WHERE substr(id, -2) = '/*'
   ),
   stores(id) AS (
-    SELECT n.id FROM granted g JOIN nodes n ON n.id = g.id AND n.kind = @storeKind
+    SELECT n.id FROM granted g CROSS JOIN nodes n ON n.id = g.id AND n.kind = @storeKind
     UNION
-    SELECT n.id FROM granted g JOIN nodes n
-      ON n.kind = @storeKind AND substr(g.id, -2) = '/*'
-     AND n.id >= substr(g.id, 1, length(g.id) - 1) AND n.id < substr(g.id, 1, length(g.id) - 2) || '0'
+    SELECT n.id FROM globs x CROSS JOIN nodes n ON n.kind = @storeKind AND n.id >= x.under AND n.id < x.above
   ),
+  candidates(id) AS (SELECT value FROM json_each(@candidates)),
   credentials(id) AS (
     SELECT r.dst FROM relationships r WHERE r.src = @subject AND r.type = @created AND r.valid_from <= @asOf
     UNION
-    SELECT r.src FROM json_each(@candidates) c JOIN relationships r ON r.dst = c.value AND r.type = @authenticates AND r.valid_from <= @asOf
+    SELECT r.src FROM candidates c CROSS JOIN relationships r ON r.dst = c.id AND r.type = @authenticates AND r.valid_from <= @asOf
     UNION
-    SELECT r.src FROM stores s JOIN relationships r ON r.dst = s.id AND r.type = @storedIn AND r.valid_from <= @asOf
+    SELECT r.src FROM stores s CROSS JOIN relationships r ON r.dst = s.id AND r.type = @storedIn AND r.valid_from <= @asOf
   )
-  SELECT ${R_COLUMNS} FROM managers m JOIN relationships r ON r.dst = m.id AND r.type = @manages
+  SELECT ${R_COLUMNS} FROM managers m CROSS JOIN relationships r ON r.dst = m.id AND r.type = @manages
   WHERE m.depth < @managerDepth AND r.valid_from <= @asOf
   UNION ALL
   SELECT ${R_COLUMNS} FROM relationships r WHERE r.src = @subject AND r.type IN (@hasRole, @created) AND r.valid_from <= @asOf
   UNION ALL
-  SELECT ${R_COLUMNS} FROM role_ids x JOIN relationships r ON r.src = x.id AND r.type IN (@canAssume, @grants) AND r.valid_from <= @asOf
+  SELECT ${R_COLUMNS} FROM role_ids x CROSS JOIN relationships r ON r.src = x.id AND r.type IN (@canAssume, @grants) AND r.valid_from <= @asOf
   UNION ALL
-  SELECT ${R_COLUMNS} FROM stores s JOIN relationships r ON r.dst = s.id AND r.type = @storedIn AND r.valid_from <= @asOf
+  SELECT ${R_COLUMNS} FROM stores s CROSS JOIN relationships r ON r.dst = s.id AND r.type = @storedIn AND r.valid_from <= @asOf
   UNION ALL
-  SELECT ${R_COLUMNS} FROM json_each(@candidates) c JOIN relationships r ON r.dst = c.value AND r.type = @authenticates AND r.valid_from <= @asOf
+  SELECT ${R_COLUMNS} FROM candidates c CROSS JOIN relationships r ON r.dst = c.id AND r.type = @authenticates AND r.valid_from <= @asOf
   UNION ALL
-  SELECT ${R_COLUMNS} FROM credentials k JOIN relationships r ON r.dst = k.id AND r.type = @uses AND r.valid_from <= @asOf`;
+  SELECT ${R_COLUMNS} FROM credentials k CROSS JOIN relationships r ON r.dst = k.id AND r.type = @uses AND r.valid_from <= @asOf`;
 
 const instances = new WeakMap<Database.Database, SqliteOffboarding>();
 
