@@ -1,0 +1,178 @@
+import type * as PlatformaticKafka from '@platformatic/kafka';
+import type { Consumer, Message, MessagesStream, Producer } from '@platformatic/kafka';
+import type { KafkaLog } from './kafka-log';
+import { errorFields, silentKafkaLog } from './kafka-log';
+import type {
+  ConsumerLag,
+  KafkaClient,
+  KafkaMessage,
+  MessageProducer,
+  MessageSource,
+  OffsetCommitter,
+  OutgoingMessage,
+  PartitionPosition,
+} from './kafka-transport.port';
+import { readBatch } from './stream-batch-reader';
+
+/**
+ * The Kafka client adapter, on `@platformatic/kafka` 1.x: the only file that touches the client.
+ * Every call follows the client's documentation (docs/consumer.md, docs/producer.md):
+ *  - one `Consumer` in the group, `autocommit: false`, streams opened with `consume()` in
+ *    `committed` mode (resume after the group's last commit; `earliest` when it has none, so
+ *    events produced before the first start are not missed);
+ *  - offsets are committed with each partition's last message's `commit()`, which commits
+ *    offset + 1 with the partition's leader epoch and keeps the stream's committed offsets (the
+ *    base of `getLag`) current;
+ *  - one idempotent `Producer`, `acks: ALL`, with the Java-compatible murmur2 partitioner so a
+ *    key lands on the partition any other Kafka client would choose for it.
+ */
+
+type Bytes = Buffer;
+type NativeConsumer = Consumer<Bytes, Bytes, Bytes, Bytes>;
+type NativeProducer = Producer<Bytes, Bytes, Bytes, Bytes>;
+type NativeMessage = Message<Bytes, Bytes, Bytes, Bytes>;
+type NativeStream = MessagesStream<Bytes, Bytes, Bytes, Bytes>;
+
+export interface PlatformaticKafkaSettings {
+  readonly brokers: readonly string[];
+  readonly clientId: string;
+  readonly groupId: string;
+  /** Messages the consumer stream buffers before it pauses fetching (one batch's worth). */
+  readonly highWaterMark: number;
+  readonly log?: KafkaLog;
+}
+
+/**
+ * `@platformatic/kafka` ships ES modules only. Node (>= 20.19) loads them with `require()`; jest's
+ * module registry cannot, so the module is loaded through Node's own loader, which works in both.
+ */
+function loadPlatformaticKafka(): typeof PlatformaticKafka {
+  const { createRequire } = process.getBuiltinModule('node:module');
+  return createRequire(__filename)('@platformatic/kafka') as typeof PlatformaticKafka;
+}
+
+/** Split `KAFKA_BROKERS` (`host:port,host:port`). */
+export function parseBrokers(value: string): string[] {
+  return value
+    .split(',')
+    .map((broker) => broker.trim())
+    .filter(Boolean);
+}
+
+export class PlatformaticKafkaClient implements KafkaClient {
+  readonly producer: MessageProducer;
+  readonly committer: OffsetCommitter;
+  private readonly kafka = loadPlatformaticKafka();
+  private readonly consumer: NativeConsumer;
+  private readonly nativeProducer: NativeProducer;
+  private readonly log: KafkaLog;
+  /** Per topic-partition, the newest message handed to the batch handler: what a commit commits. */
+  private readonly delivered = new Map<string, NativeMessage>();
+  private readonly streams = new Set<NativeStream>();
+
+  constructor(private readonly settings: PlatformaticKafkaSettings) {
+    this.log = settings.log ?? silentKafkaLog;
+    const base = { clientId: settings.clientId, bootstrapBrokers: [...settings.brokers] };
+    this.consumer = new this.kafka.Consumer({
+      ...base,
+      groupId: settings.groupId,
+      autocommit: false,
+      highWaterMark: settings.highWaterMark,
+    });
+    this.nativeProducer = new this.kafka.Producer({
+      ...base,
+      idempotent: true,
+      acks: this.kafka.ProduceAcks.ALL,
+      partitioner: this.kafka.compatibilityPartitioner,
+      autocreateTopics: false,
+    });
+    this.producer = { send: (messages) => this.send(messages) };
+    this.committer = { commit: (positions) => this.commit(positions) };
+  }
+
+  async openSource(topics: readonly string[]): Promise<MessageSource> {
+    const stream = await this.consumer.consume({
+      topics: [...topics],
+      mode: this.kafka.MessagesStreamModes.COMMITTED,
+      fallbackMode: this.kafka.MessagesStreamFallbackModes.EARLIEST,
+      autocommit: false,
+      highWaterMark: this.settings.highWaterMark,
+    });
+    this.streams.add(stream);
+    // Heard for the stream's whole life (see readBatch); the loop sees the error on its next read.
+    stream.on('error', (error) => this.log('error', 'kafka consumer stream error', errorFields(error)));
+    return {
+      next: async (max, signal) => {
+        const batch = await readBatch<NativeMessage>(stream, max, signal);
+        if (batch === null) return null;
+        for (const message of batch) this.delivered.set(partitionKey(message.topic, message.partition), message);
+        return batch.map(toKafkaMessage);
+      },
+      close: async () => {
+        this.streams.delete(stream);
+        if (!stream.closed) await stream.close();
+      },
+    };
+  }
+
+  monitorLag(topics: readonly string[], intervalMs: number, onLag: (lag: ConsumerLag) => void): void {
+    this.consumer.on('consumer:lag', (lag) => onLag(lag));
+    this.consumer.on('consumer:lag:error', (error) =>
+      this.log('warn', 'kafka consumer lag unavailable', errorFields(error)),
+    );
+    this.consumer.startLagMonitoring({ topics: [...topics] }, intervalMs);
+  }
+
+  async close(): Promise<void> {
+    this.consumer.stopLagMonitoring();
+    // Unforced close refuses while a stream is open: close them first, then leave the group.
+    for (const stream of this.streams) if (!stream.closed) await stream.close();
+    this.streams.clear();
+    await this.consumer.close();
+    await this.nativeProducer.close();
+  }
+
+  private async send(messages: readonly OutgoingMessage[]): Promise<void> {
+    await this.nativeProducer.send({
+      messages: messages.map((message) => ({
+        topic: message.topic,
+        ...(message.key ? { key: message.key } : {}),
+        value: message.value,
+        headers: new Map([...message.headers].map(([name, value]) => [Buffer.from(name, 'utf8'), value] as const)),
+      })),
+    });
+  }
+
+  private async commit(positions: readonly PartitionPosition[]): Promise<void> {
+    await Promise.all(
+      positions.map(async ({ topic, partition, offset }) => {
+        const message = this.delivered.get(partitionKey(topic, partition));
+        if (!message || message.offset + 1n !== offset) {
+          throw new Error(
+            `cannot commit ${topic}/${partition} at ${offset}: it does not follow the last message consumed`,
+          );
+        }
+        await message.commit();
+      }),
+    );
+  }
+}
+
+function partitionKey(topic: string, partition: number): string {
+  return `${topic}\u0000${partition}`;
+}
+
+function toKafkaMessage(message: NativeMessage): KafkaMessage {
+  const headers = new Map<string, Buffer>();
+  for (const [name, value] of message.headers) {
+    if (Buffer.isBuffer(name)) headers.set(name.toString('utf8'), Buffer.isBuffer(value) ? value : Buffer.alloc(0));
+  }
+  return {
+    topic: message.topic,
+    partition: message.partition,
+    offset: message.offset,
+    key: Buffer.isBuffer(message.key) ? message.key : null,
+    value: Buffer.isBuffer(message.value) ? message.value : Buffer.alloc(0),
+    headers,
+  };
+}
