@@ -1,0 +1,87 @@
+import { Global, Logger, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { LineageConfig, validateConfig } from '@lineage/config';
+import { IngestionPipeline } from '@lineage/pipeline';
+import { EmbeddedGraphStore } from '@lineage/store-embedded';
+import type { FactoryProvider } from '@nestjs/common';
+import {
+  KAFKA_CLIENT,
+  KAFKA_PLAN_CHANNEL,
+  kafkaPlanChannelProvider,
+  KafkaModule,
+  openKafkaClient,
+} from './kafka.module';
+import { KafkaPlanChannel } from './kafka-plan-channel';
+import { PlatformaticKafkaClient } from './platformatic-kafka-client';
+
+/** The global modules KafkaModule relies on, with a given environment. */
+function globalsFor(env: Record<string, string>) {
+  @Global()
+  @Module({
+    providers: [
+      { provide: LineageConfig, useValue: validateConfig(env) },
+      { provide: IngestionPipeline, useValue: new IngestionPipeline(EmbeddedGraphStore.open({ dataDir: ':memory:' })) },
+    ],
+    exports: [LineageConfig, IngestionPipeline],
+  })
+  class TestGlobals {}
+  return TestGlobals;
+}
+
+const quietLogger = (): Logger => {
+  const logger = new Logger('test');
+  jest.spyOn(logger, 'log').mockImplementation(() => undefined);
+  return logger;
+};
+
+describe('KafkaModule', () => {
+  it('without KAFKA_BROKERS provides no client and no plan channel, says so once, and starts and stops cleanly', async () => {
+    const said = jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+    @Module({ imports: [globalsFor({}), KafkaModule] })
+    class App {}
+    const app = await NestFactory.createApplicationContext(App, { logger: false });
+
+    expect(app.get(KAFKA_CLIENT)).toBeNull();
+    expect(app.get(KAFKA_PLAN_CHANNEL)).toBeNull();
+    const kafkaOff = said.mock.calls.filter(
+      ([message]) => typeof message === 'string' && message.startsWith('KAFKA_BROKERS is not set'),
+    );
+    expect(kafkaOff).toHaveLength(1);
+
+    await app.close();
+    said.mockRestore();
+  });
+
+  it('with KAFKA_BROKERS makes the client and the `kafka` plan channel on the configured topic', async () => {
+    const config = validateConfig({ KAFKA_BROKERS: 'kafka-1:9092, kafka-2:9092', KAFKA_OFFBOARDING_TOPIC: 'plans' });
+    // Constructing the client opens no connection; only consuming or producing would.
+    const client = openKafkaClient(config, quietLogger());
+    expect(client).toBeInstanceOf(PlatformaticKafkaClient);
+
+    const factory = (kafkaPlanChannelProvider as FactoryProvider).useFactory as (...args: unknown[]) => unknown;
+    const channel = factory(client, config);
+    expect(channel).toBeInstanceOf(KafkaPlanChannel);
+    expect((channel as KafkaPlanChannel).name).toBe('kafka');
+    expect(factory(null, config)).toBeNull();
+    await client!.close();
+  });
+});
+
+describe('openKafkaClient', () => {
+  it.each([
+    ['KAFKA_DLQ_TOPIC', { KAFKA_TOPICS: 'hr.events,lineage.dlq' }],
+    ['KAFKA_OFFBOARDING_TOPIC', { KAFKA_TOPICS: 'hr.events,lineage.offboarding' }],
+  ])('refuses input topics that include %s (the consumer would re-read what it writes)', (name, env) => {
+    const config = validateConfig({ KAFKA_BROKERS: 'localhost:9092', ...env });
+    expect(() => openKafkaClient(config, quietLogger())).toThrow(new RegExp(`KAFKA_TOPICS: must not include ${name}`));
+  });
+
+  it('refuses a broker list or a topic list that names nothing, naming the variable', () => {
+    expect(() => openKafkaClient(validateConfig({ KAFKA_BROKERS: ' , ' }), quietLogger())).toThrow(
+      /KAFKA_BROKERS: names no broker/,
+    );
+    expect(() =>
+      openKafkaClient(validateConfig({ KAFKA_BROKERS: 'localhost:9092', KAFKA_TOPICS: ',' }), quietLogger()),
+    ).toThrow(/KAFKA_TOPICS: names no topic/);
+  });
+});
