@@ -74,7 +74,9 @@ const ROLE_REACH = `
     FROM principals p JOIN relationships r ON r.src = p.id AND r.type IN (@hasRole, @canAssume) AND ${validAt('r')}
     UNION
     SELECT r.dst, reach.depth + 1, json_insert(reach.path, '$[#]', r.dst)
-    FROM reach JOIN relationships r ON r.src = reach.role AND r.type = @canAssume AND ${validAt('r')}
+    -- CROSS JOIN keeps the frontier as the outer loop: without statistics SQLite would otherwise scan
+    -- every CAN_ASSUME relationship and look the frontier up inside it.
+    FROM reach CROSS JOIN relationships r ON r.src = reach.role AND r.type = @canAssume AND ${validAt('r')}
     WHERE reach.depth < @maxDepth AND NOT EXISTS (SELECT 1 FROM json_each(reach.path) WHERE value = r.dst)
   )
   SELECT reach.role AS role, reach.depth AS depth, reach.path AS path
