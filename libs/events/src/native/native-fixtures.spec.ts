@@ -1,4 +1,6 @@
 import { fixtureLines } from '../../../../tests/fixtures/native/native-fixtures';
+import { NODE_KINDS } from '@lineage/domain';
+import { transformEvent } from '../transform/event-transformer';
 import { validateCanonical } from '../validation/canonical-validator';
 import type { NativeDecoded, NativeFormat } from './index';
 import { NATIVE_FORMATS, decodeNative, detectNativeFormat } from './index';
@@ -155,6 +157,23 @@ describe.each(FILES)('$file', (sample) => {
         expect(String(event['source']).startsWith(sample.format)).toBe(true);
       }
     }
+  });
+
+  it('names every node with the id prefix of the kind the transform gives it', () => {
+    const mismatches: string[] = [];
+    for (const { line, decoded } of results) {
+      if (decoded?.ok !== true) continue;
+      for (const event of decoded.value.events) {
+        const validated = validateCanonical(event);
+        if (!validated.ok) continue; // reported by the test above
+        for (const fact of transformEvent(validated.value).facts) {
+          if (fact.op !== 'node') continue;
+          const prefix = fact.id.slice(0, fact.id.indexOf(':'));
+          if (prefix !== NODE_KINDS[fact.kind].idPrefix) mismatches.push(`${line}: ${fact.kind} ${fact.id}`);
+        }
+      }
+    }
+    expect(mismatches).toEqual([]);
   });
 
   it('is detected as its own format or not at all, never as another', () => {
