@@ -594,3 +594,64 @@ describe('assignOwner (admin)', () => {
     expect(answer.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'ownerId' });
   });
 });
+
+describe('offboarding plans (automation)', () => {
+  test('the leaver event made a plan, served with its actions and the nodes they name', async () => {
+    const answer = await data<{
+      offboardingPlan: {
+        personId: string;
+        subjectKind: string;
+        triggeredBy: string;
+        triggerType: string;
+        effectiveAt: string;
+        supersededAt: string | null;
+        subject: { id: string; kind: string };
+        actions: {
+          targetId: string;
+          target: { id: string } | null;
+          action: string;
+          reason: string;
+          suggestedOwnerId: string | null;
+          suggestedOwner: { id: string } | null;
+          evidence: string[];
+        }[];
+      } | null;
+    }>(`{ offboardingPlan(personId: "person:bob") {
+      personId subjectKind triggeredBy triggerType effectiveAt supersededAt subject { id kind }
+      actions { targetId target { id } action reason suggestedOwnerId suggestedOwner { id } evidence }
+    } }`);
+    expect(answer.offboardingPlan).not.toBeNull();
+    const plan = answer.offboardingPlan!;
+    expect(plan).toMatchObject({
+      personId: 'person:bob',
+      subjectKind: 'Person',
+      triggeredBy: 'hr-bob-left',
+      triggerType: 'hr.person.left',
+      effectiveAt: '2024-06-01T17:00:00.000Z',
+      supersededAt: null,
+      subject: { id: 'person:bob', kind: 'Person' },
+    });
+    // What bob left behind: his bot and its live token (the rules choose the actions; the API serves them).
+    expect(plan.actions.map((a) => a.targetId).sort()).toEqual(['cred:bob-token', 'nhi:bob-bot']);
+    for (const action of plan.actions) {
+      expect(action.target).toEqual({ id: action.targetId });
+      expect(action.suggestedOwner).toEqual(action.suggestedOwnerId === null ? null : { id: action.suggestedOwnerId });
+      expect(action.reason).not.toBe('');
+    }
+    const none = await data<{ offboardingPlan: unknown }>(`{ offboardingPlan(personId: "person:alice") { personId } }`);
+    expect(none.offboardingPlan).toBeNull();
+  });
+
+  test('offboardingPlans pages through every plan', async () => {
+    const answer = await data<{
+      offboardingPlans: {
+        totalCount: number;
+        edges: { node: { personId: string } }[];
+        pageInfo: { hasNextPage: boolean };
+      };
+    }>(`{ offboardingPlans(first: 10) { totalCount edges { node { personId } } pageInfo { hasNextPage } } }`);
+    expect(answer.offboardingPlans.edges.map((e) => e.node.personId)).toContain('person:bob');
+    expect(answer.offboardingPlans.totalCount).toBe(answer.offboardingPlans.edges.length);
+    expect(answer.offboardingPlans.pageInfo.hasNextPage).toBe(false);
+  });
+});

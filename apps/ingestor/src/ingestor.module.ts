@@ -3,8 +3,8 @@ import { AuthModule } from '@lineage/auth';
 import { LineageConfigModule } from '@lineage/config';
 import { KafkaModule } from '@lineage/kafka';
 import { ObservabilityModule } from '@lineage/observability';
+import { OffboardingModule } from '@lineage/offboarding';
 import { PipelineModule } from '@lineage/pipeline';
-// TODO(offboarding): add `OffboardingModule` from '@lineage/offboarding' to `imports` once that library exports it.
 
 /**
  * The ingestor alone: Kafka consumers (KAFKA_BROKERS must be set) and offboarding, with
@@ -12,6 +12,6 @@ import { PipelineModule } from '@lineage/pipeline';
  * verified against the shared store; the API seeds the first admin key, not the ingestor.
  */
 @Module({
-  imports: [LineageConfigModule, PipelineModule, ObservabilityModule, AuthModule, KafkaModule],
+  imports: [LineageConfigModule, PipelineModule, ObservabilityModule, AuthModule, KafkaModule, OffboardingModule],
 })
 export class IngestorModule {}

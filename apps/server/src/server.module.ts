@@ -4,8 +4,8 @@ import { LineageConfigModule } from '@lineage/config';
 import { EventsHttpModule, GraphqlApiModule } from '@lineage/graphql-api';
 import { KafkaModule } from '@lineage/kafka';
 import { ObservabilityModule } from '@lineage/observability';
+import { OffboardingModule } from '@lineage/offboarding';
 import { PipelineModule } from '@lineage/pipeline';
-// TODO(offboarding): add `OffboardingModule` from '@lineage/offboarding' to `imports` once that library exports it.
 
 /**
  * Everything in one process, on the configured store: the GraphQL API, `POST /events`,
@@ -21,6 +21,7 @@ import { PipelineModule } from '@lineage/pipeline';
     GraphqlApiModule,
     EventsHttpModule,
     KafkaModule,
+    OffboardingModule,
   ],
 })
 export class ServerModule {}

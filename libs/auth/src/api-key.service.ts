@@ -52,10 +52,12 @@ export class ApiKeyService {
   async create(input: CreateApiKeyInput): Promise<CreatedApiKey> {
     validateCreate(input);
     const parts = generateApiKey();
+    const now = this.clock.now();
     const record = await this.register(parts, {
       role: input.role,
       ownerId: input.ownerId,
-      expiresAt: this.clock.now() + input.expiresInDays * DAY_MS,
+      createdAt: now,
+      expiresAt: now + input.expiresInDays * DAY_MS,
       description: input.description ?? null,
       createdBy: input.createdBy ?? null,
     });
@@ -75,8 +77,10 @@ export class ApiKeyService {
       expiresAt: EpochMs;
       description: string | null;
       createdBy?: string | null;
+      createdAt?: EpochMs;
     },
   ): Promise<ApiKeyRecord> {
+    const createdAt = input.createdAt ?? this.clock.now();
     const nhiId = apiKeyNhiId(parts.id);
     const event = this.events.prepare('iam.nhi.created', nhiId, {
       nhiId,
@@ -93,7 +97,7 @@ export class ApiKeyService {
       role: input.role,
       ownerId: input.ownerId,
       hash: await this.hasher.hash(parts.secret),
-      createdAt: this.clock.now(),
+      createdAt,
       expiresAt: input.expiresAt,
       revokedAt: null,
       description: input.description,

@@ -43,7 +43,8 @@ export const GRAPHQL_PATH = '/graphql';
       useFactory: (authenticator: ApiKeyAuthenticator, logger: JsonLogger): ApolloDriverConfig => ({
         path: GRAPHQL_PATH,
         autoSchemaFile: true,
-        sortSchema: true,
+        // Types sorted by name; fields and arguments in the order they are declared (the issues' order).
+        sortSchema: false,
         // Apollo's landing page loads from a CDN; the IDE is served locally instead (GraphiqlPageMiddleware).
         playground: false,
         introspection: true,

@@ -46,8 +46,16 @@ const MANAGED_ENV = [
   'LINEAGE_WEBHOOK_URL',
 ];
 
-export async function startE2eApp(env: Record<string, string> = {}): Promise<E2eApp> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'nhi-lineage-e2e-'));
+export interface E2eOptions {
+  /** Extra settings (LINEAGE_ADMIN_KEY, LOG_LEVEL…). */
+  readonly env?: Record<string, string>;
+  /** Start on an existing data directory (a restart); it is then left in place on close. */
+  readonly dataDir?: string;
+}
+
+export async function startE2eApp(options: E2eOptions = {}): Promise<E2eApp> {
+  const env = options.env ?? {};
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'nhi-lineage-e2e-'));
   const saved = Object.fromEntries(MANAGED_ENV.map((name) => [name, process.env[name]]));
   for (const name of MANAGED_ENV) delete process.env[name];
   Object.assign(process.env, { LINEAGE_DATA_DIR: dataDir, LINEAGE_STORE: 'embedded', LOG_LEVEL: 'error', ...env });
@@ -70,7 +78,7 @@ export async function startE2eApp(env: Record<string, string> = {}): Promise<E2e
     adminKey,
     async close() {
       await app.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,4 +1,5 @@
 import { ArgsType, Field, ID, Int } from '@nestjs/graphql';
+import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import type { ApiRole } from '@lineage/domain';
 import { API_ROLES } from '@lineage/domain';
@@ -30,9 +31,11 @@ export class CreateApiKeyArgs {
   ownerId!: string;
 
   @Field(() => Int, {
+    nullable: true,
     defaultValue: DEFAULT_KEY_LIFETIME_DAYS,
     description: `Days until it expires, 1 to ${MAX_KEY_LIFETIME_DAYS}.`,
   })
+  @Transform(({ value }: { value: unknown }) => value ?? DEFAULT_KEY_LIFETIME_DAYS)
   @IsInt()
   @Min(1)
   @Max(MAX_KEY_LIFETIME_DAYS)

@@ -1,11 +1,10 @@
 import { Inject } from '@nestjs/common';
-import { Args, Field, GraphQLISODateTime, ObjectType, Parent, ResolveField, Resolver } from '@nestjs/graphql';
-import type { AccessLevel, GraphStore, Neighbour } from '@lineage/domain';
+import { Args, Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import type { GraphStore, Neighbour } from '@lineage/domain';
 import { ACCESS_LEVELS, GRAPH_STORE, notFound } from '@lineage/domain';
 import { Roles } from '@lineage/auth';
 import { PageArgs } from '../args/query.args';
 import type { ConnectionShape } from '../models/connection.model';
-import { Connection } from '../models/connection.model';
 import {
   CredentialConnection,
   NhiConnection,
@@ -14,7 +13,7 @@ import {
   RoleConnection,
   WorkloadConnection,
 } from '../models/connections';
-import { AccessLevelEnum } from '../models/enums';
+import { GrantConnection, GrantModel } from '../models/grant.model';
 import { LineageModel, toLineageModel } from '../models/lineage.model';
 import type { NodeView } from '../models/node.model';
 import {
@@ -208,17 +207,6 @@ export class WorkloadWalkResolver {
     return this.walk.connection(workload, 'DEPLOYS', 'out', page);
   }
 }
-
-@ObjectType('Grant', { description: 'What a role grants on one resource.' })
-export class GrantModel {
-  @Field(() => ResourceModel) resource!: ResourceModel;
-  @Field(() => AccessLevelEnum) level!: AccessLevel;
-  @Field(() => [String]) actions!: string[];
-  @Field(() => GraphQLISODateTime) since!: Date;
-}
-
-@ObjectType('GrantConnection')
-export class GrantConnection extends Connection(GrantModel, 'Grant') {}
 
 @Resolver(() => RoleModel)
 @Roles('analyst')

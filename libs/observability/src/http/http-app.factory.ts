@@ -20,6 +20,8 @@ export async function createHttpApp(rootModule: Type<unknown>): Promise<INestApp
   });
   app.useLogger(app.get(JsonLogger));
   app.enableShutdownHooks();
+  // No framework banner in responses.
+  (app.getHttpAdapter().getInstance() as { disable(setting: string): void }).disable('x-powered-by');
   return app;
 }
 
