@@ -1,6 +1,6 @@
 import type { AcceptedEvent, DeadLetter, GraphWriter } from '@lineage/domain';
 import type { CanonicalEvent, Decoded } from '@lineage/events';
-import { decodeNative, parseJson, transformEvent, validateCanonical } from '@lineage/events';
+import { SECRET_REASON, decodeNative, parseJson, redactSecrets, transformEvent, validateCanonical } from '@lineage/events';
 import type { IngestOptions, IngestResult, RawRecord, RecordOutcome } from './ingest-types';
 
 /** Called after a batch has committed, with the events it accepted (never duplicates). */
@@ -31,6 +31,8 @@ export class StoreUnavailableError extends Error {
 interface Decoding {
   readonly events: { readonly event: AcceptedEvent }[];
   readonly rejected: RecordOutcome | null;
+  /** The parsed JSON, when parsing got that far. */
+  readonly value?: unknown;
 }
 
 /**
@@ -73,7 +75,7 @@ export class IngestionPipeline {
     const native = decodeNative(value, record.headers ? { headers: record.headers } : undefined);
     if (native) {
       if (!native.ok) {
-        return { events: [], rejected: { status: 'rejected', reason: `${native.format ?? 'native'}: ${native.reason}`, field: native.field, source: native.format, id: null, type: null } };
+        return { value, events: [], rejected: { status: 'rejected', reason: `${native.format ?? 'native'}: ${native.reason}`, field: native.field, source: native.format, id: null, type: null } };
       }
       candidates = native.value.events;
     }
@@ -81,7 +83,7 @@ export class IngestionPipeline {
     const events: { event: AcceptedEvent }[] = [];
     for (const candidate of candidates) {
       const validated = validateCanonical(candidate);
-      if (!validated.ok) return { events: [], rejected: rejection(validated) };
+      if (!validated.ok) return { value, events: [], rejected: rejection(validated) };
       events.push({ event: transformEvent(validated.value) });
     }
     return { events, rejected: null };
@@ -101,7 +103,7 @@ export class IngestionPipeline {
         if (decoding.rejected) {
           const rejected = decoding.rejected as Extract<RecordOutcome, { status: 'rejected' }>;
           deadLetters.push({
-            raw: record.bytes,
+            raw: deadLetterBytes(record, decoding.value, rejected.reason),
             reason: rejected.reason,
             field: rejected.field,
             origin: record.origin,
@@ -160,6 +162,15 @@ export class IngestionPipeline {
       }
     }
   }
+}
+
+/**
+ * The bytes a dead letter keeps: the original ones, except for an event refused because it
+ * carries a secret, which is kept with every secret value replaced by `[REDACTED]`.
+ */
+function deadLetterBytes(record: RawRecord, value: unknown, reason: string): Buffer {
+  if (!reason.endsWith(SECRET_REASON) || value === undefined) return record.bytes;
+  return Buffer.from(JSON.stringify(redactSecrets(value).value), 'utf8');
 }
 
 function rejection(decoded: Extract<Decoded<unknown>, { ok: false }>): RecordOutcome {

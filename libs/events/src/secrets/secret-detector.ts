@@ -147,9 +147,15 @@ function classify(name: string): FieldClass {
  * checked is not accepted. The path is built only for a finding.
  */
 export function findSecret(value: unknown, rootPath = ''): SecretFinding | null {
+  const found = locateSecret(value);
+  return found === null ? null : { path: formatPath(rootPath, found.segments), rule: found.rule };
+}
+
+/** Like `findSecret`, with the location as path segments (property names and array indexes). */
+export function locateSecret(value: unknown): { segments: ReadonlyArray<string | number>; rule: SecretRule } | null {
   const path: Array<string | number> = [];
   const rule = walk(value, null, 0, path);
-  return rule === null ? null : { path: formatPath(rootPath, path), rule };
+  return rule === null ? null : { segments: path, rule };
 }
 
 function walk(
