@@ -22,12 +22,12 @@ import type {
   PendingDelivery,
   TimelineEntry,
 } from '@lineage/domain';
-import { DomainError } from '@lineage/domain';
 import type { Driver } from 'neo4j-driver';
 import neo4j from 'neo4j-driver';
 import { Neo4jApiKeys } from './neo4j-api-keys';
 import { applyBatch } from './neo4j-batch-writer';
 import { Neo4jBlastRadius } from './neo4j-blast-radius';
+import { Neo4jFindings } from './neo4j-findings';
 import { Neo4jGraphReads } from './neo4j-graph-reads';
 import { Neo4jLedger } from './neo4j-ledger';
 import { Neo4jLineageQueries } from './neo4j-lineage-queries';
@@ -207,8 +207,8 @@ export class Neo4jGraphStore implements GraphStore {
 
   // ---- findings and offboarding context (their queries go in neo4j-findings.ts / neo4j-offboarding.ts) ----
 
-  async findings(_query: FindingsQuery): Promise<Page<Finding>> {
-    throw new DomainError('UNAVAILABLE', 'findings are not implemented yet in the Neo4j adapter');
+  async findings(query: FindingsQuery): Promise<Page<Finding>> {
+    return new Neo4jFindings(this.sessions).findings(query);
   }
 
   async offboardingContext(subjectId: string, asOf: EpochMs): Promise<OffboardingContext | null> {
