@@ -562,6 +562,42 @@ describe('a real GitHub webhook (octokit fixture) through POST /events', () => {
   });
 });
 
+describe('findings', () => {
+  test('OWASP NHI findings come with their subject node, title, severity and evidence', async () => {
+    interface FindingsAnswer {
+      findings: {
+        totalCount: number;
+        edges: {
+          node: {
+            id: string;
+            risk: string;
+            title: string;
+            severity: string;
+            subject: { id: string; kind: string };
+            evidence: string[];
+          };
+        }[];
+      };
+    }
+    const query = `query($risks: [OwaspNhiRisk!]) { findings(owasp: $risks, first: 100) { totalCount edges { node { id risk title severity subject { id kind } evidence } } } }`;
+    const offboarding = await data<FindingsAnswer>(query, { risks: ['NHI1'] });
+    const orphan = offboarding.findings.edges.map((e) => e.node).find((f) => f.subject.id === 'nhi:bob-bot');
+    expect(orphan).toMatchObject({
+      id: 'NHI1:nhi:bob-bot',
+      risk: 'NHI1',
+      title: 'Improper Offboarding',
+      subject: { kind: 'NHI' },
+    });
+    expect(['LOW', 'MEDIUM', 'HIGH', 'CRITICAL']).toContain(orphan!.severity);
+    expect(orphan!.evidence.length).toBeGreaterThan(0);
+    expect(offboarding.findings.edges.every((e) => e.node.risk === 'NHI1')).toBe(true);
+    const leakage = await data<FindingsAnswer>(query, { risks: ['NHI2'] });
+    expect(leakage.findings.edges.map((e) => e.node.subject.id)).toContain('cred:deployer-key');
+    const bad = await ask(`{ findings(owasp: [NHI42]) { totalCount } }`);
+    expect(errorCode(bad)).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+});
+
 describe('assignOwner (admin)', () => {
   test('goes through the pipeline as iam.owner.assigned and returns the new lineage', async () => {
     const answer = await data<{

@@ -79,7 +79,13 @@ export class ApiKeyAuthenticator {
 
   private async verifyAgainstStore(token: string): Promise<Principal | null> {
     const { id, secret } = keyParts(token);
-    const record = await this.store.findApiKey(id);
+    let record: ApiKeyRecord | null;
+    try {
+      record = await this.store.findApiKey(id);
+    } catch {
+      // Not a verdict on the key: the caller gets 503 and may retry.
+      throw new DomainError('UNAVAILABLE', 'the key store is unavailable; retry later');
+    }
     if (!record || !isUsable(record, this.clock.now())) return null;
     if (!(await this.hasher.verify(secret, record.hash))) return null;
     return principalOf(record);
