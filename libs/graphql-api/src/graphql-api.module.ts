@@ -47,6 +47,8 @@ export const GRAPHQL_PATH = '/graphql';
         sortSchema: false,
         // Apollo's landing page loads from a CDN; the IDE is served locally instead (GraphiqlPageMiddleware).
         playground: false,
+        // The access guard also runs on field resolvers: every graph-walking field declares its least role.
+        fieldResolverEnhancers: ['guards'],
         introspection: true,
         includeStacktraceInErrorResponses: false,
         validationRules: [depthLimitRule],
