@@ -139,7 +139,7 @@ describe('POST /events', () => {
   });
 
   test('malformed JSON and a secret in a field are refused and dead-lettered; the secret is never echoed', async () => {
-    const malformed = await request(e2e.url, 'POST', '/events', {
+    const malformed = await request<Record<string, unknown>>(e2e.url, 'POST', '/events', {
       key: e2e.adminKey,
       headers: { 'content-type': 'application/cloudevents+json' },
       body: '{"specversion": "1.0", ',

@@ -345,6 +345,14 @@ describe('timeline', () => {
     expect(reversed.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'to' });
   });
 
+  test('an explicit null `first` means the default page size', async () => {
+    const answer = await data<{ timeline: { edges: unknown[]; pageInfo: { hasNextPage: boolean } } }>(
+      `{ timeline(entityId: "nhi:deployer", first: null) { edges { cursor } pageInfo { hasNextPage } } }`,
+    );
+    expect(answer.timeline.edges).toHaveLength(DEPLOYER_TIMELINE.length);
+    expect(answer.timeline.pageInfo.hasNextPage).toBe(false);
+  });
+
   test('first outside 1..500 is BAD_USER_INPUT naming `first`', async () => {
     for (const first of [0, 501]) {
       const answer = await ask(

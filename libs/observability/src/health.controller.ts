@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Inject, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import type { GraphStore } from '@lineage/domain';
 import { GRAPH_STORE } from '@lineage/domain';
@@ -15,7 +15,6 @@ export class HealthController {
 
   @Get()
   @Public()
-  @HttpCode(200)
   async health(@Res() response: ServerResponse): Promise<void> {
     try {
       await this.store.getNode(PROBE_ID);
