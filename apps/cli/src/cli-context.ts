@@ -1,12 +1,18 @@
-import type { DynamicModule, INestApplicationContext, LogLevel, Type } from '@nestjs/common';
+import type { DynamicModule, INestApplicationContext, Type } from '@nestjs/common';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { LineageConfigModule } from '@lineage/config';
+import { OffboardingModule } from '@lineage/offboarding';
 import { PipelineModule } from '@lineage/pipeline';
 import { StderrLogger } from './stderr-logger';
 
-/** What `ingest` and `demo` need: the validated configuration, the store and the pipeline. No HTTP. */
-@Module({ imports: [LineageConfigModule, PipelineModule] })
+/**
+ * What `ingest` and `demo` need: the validated configuration, the store, the pipeline, and the
+ * offboarding automation that listens to it (a leaver ingested from a file gets a plan too). No
+ * HTTP, and no Kafka: a file ingestion must not join the consumer group. Plans are stored (and
+ * queued for the webhook when one is configured); the Kafka plan channel is the server's.
+ */
+@Module({ imports: [LineageConfigModule, PipelineModule, OffboardingModule] })
 export class IngestCliModule {}
 
 export interface ContextOptions {
@@ -23,14 +29,18 @@ export async function withCliContext<T>(
   options: ContextOptions,
   work: (app: INestApplicationContext) => Promise<T>,
 ): Promise<T> {
-  const levels: LogLevel[] = options.verbose ? ['error', 'warn', 'log'] : ['error', 'warn'];
-  const app = await NestFactory.createApplicationContext(module, {
-    logger: new StderrLogger(levels),
-    abortOnError: false,
-  });
+  const logger = new StderrLogger(options.verbose ? ['error', 'warn', 'log'] : ['error', 'warn']);
+  const app = await NestFactory.createApplicationContext(module, { logger, abortOnError: false });
+  let result: T;
   try {
-    return await work(app);
-  } finally {
-    await app.close();
+    result = await work(app);
+  } catch (error) {
+    // Closing may fail for the same reason the work did (a locked store): report the first error.
+    await app
+      .close()
+      .catch((closeError: unknown) => logger.warn(`closing after a failure: ${String(closeError)}`, 'cli'));
+    throw error;
   }
+  await app.close();
+  return result;
 }

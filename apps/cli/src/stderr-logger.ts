@@ -33,10 +33,15 @@ export class StderrLogger implements LoggerService {
   private write(level: LogLevel, message: unknown, context: string | undefined): void {
     // Nest reports a failed start under this context; the CLI reports the same error itself.
     if (!this.levels.includes(level) || context === 'ExceptionHandler') return;
-    const text =
-      message instanceof Error ? message.message : typeof message === 'string' ? message : JSON.stringify(message);
+    // Nest's libraries log objects ({ msg, eventId, … }): keep their fields as fields.
+    const fields =
+      message instanceof Error
+        ? { msg: message.message }
+        : typeof message === 'object' && message !== null
+          ? (message as Record<string, unknown>)
+          : { msg: String(message) };
     this.out.write(
-      `${JSON.stringify({ level, time: new Date().toISOString(), ...(context ? { context } : {}), msg: text })}\n`,
+      `${JSON.stringify({ level, time: new Date().toISOString(), ...(context ? { context } : {}), ...fields })}\n`,
     );
   }
 }

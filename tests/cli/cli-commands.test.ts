@@ -1,0 +1,252 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EmbeddedGraphStore } from '@lineage/store-embedded';
+import { ROOT, ensureBuilt, runCli, summaryOf } from './cli-harness';
+
+/**
+ * The CLI as users run it (the compiled `nhi-lineage`, as a child process): ingesting stdin with
+ * real fixtures, exit codes for bad usage and for a store that refuses writes, and key management.
+ */
+
+const CANONICAL = join(ROOT, 'tests/fixtures/canonical');
+
+let work: string;
+beforeAll(() => {
+  ensureBuilt();
+  work = mkdtempSync(join(tmpdir(), 'nhi-cli-'));
+}, 600_000);
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+let dirs = 0;
+const freshDir = () => join(work, `data-${++dirs}`);
+
+async function withStore<T>(dataDir: string, read: (store: EmbeddedGraphStore) => Promise<T>): Promise<T> {
+  const store = EmbeddedGraphStore.open({ dataDir });
+  try {
+    return await read(store);
+  } finally {
+    await store.close();
+  }
+}
+
+interface RejectedCase {
+  readonly case: string;
+  readonly expect: { reason: string; field: string | null };
+  readonly raw?: string;
+  readonly event?: unknown;
+}
+
+describe('ingest from stdin', () => {
+  it('ingests the canonical fixtures, dead-letters every bad line with its reason, field, origin and bytes', async () => {
+    const valid = ['hr', 'vendor', 'iam', 'workload', 'ci', 'audit'].flatMap((family) =>
+      readFileSync(join(CANONICAL, `${family}.ndjson`), 'utf8')
+        .split('\n')
+        .filter((line) => line.trim() !== ''),
+    );
+    const rejected = readFileSync(join(CANONICAL, 'rejected.ndjson'), 'utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => JSON.parse(line) as RejectedCase)
+      .map((c) => ({ ...c, line: c.raw ?? JSON.stringify(c.event) }))
+      // One record per line: a case whose bytes hold a newline (or are blank) cannot be a line.
+      .filter((c) => !c.line.includes('\n') && c.line.trim() !== '');
+    // Bad lines after every few good ones, and a blank line in between that still counts for line numbers.
+    const lines: string[] = [];
+    const expectedDeadLetters: { origin: string; reason: string; field: string | null; raw: string }[] = [];
+    valid.forEach((line, i) => {
+      lines.push(line);
+      const bad = rejected[i];
+      if (bad) {
+        lines.push(bad.line);
+        expectedDeadLetters.push({
+          origin: `file:stdin:${lines.length}`,
+          reason: bad.expect.reason,
+          field: bad.expect.field,
+          raw: bad.line,
+        });
+      }
+      if (i === 3) lines.push('');
+    });
+    for (const bad of rejected.slice(valid.length)) {
+      lines.push(bad.line);
+      expectedDeadLetters.push({
+        origin: `file:stdin:${lines.length}`,
+        reason: bad.expect.reason,
+        field: bad.expect.field,
+        raw: bad.line,
+      });
+    }
+
+    const dataDir = freshDir();
+    const run = await runCli(['ingest', '-'], {
+      env: { LINEAGE_DATA_DIR: dataDir, LINEAGE_BATCH_SIZE: '7' },
+      stdin: `${lines.join('\n')}\n`,
+    });
+    expect(run.code).toBe(0);
+    expect(summaryOf(run)).toMatchObject({
+      file: '-',
+      stream: null,
+      records: valid.length + rejected.length,
+      accepted: valid.length,
+      duplicates: 0,
+      rejected: rejected.length,
+      resumedFrom: null,
+    });
+
+    await withStore(dataDir, async (store) => {
+      const letters = await store.deadLetters({ first: 1000 });
+      expect(
+        letters.items.map((l) => ({
+          origin: l.origin,
+          reason: l.reason,
+          field: l.field,
+          raw: Buffer.from(l.raw).toString('utf8'),
+        })),
+      ).toEqual(expectedDeadLetters);
+      // The graph holds what the fixtures describe, e.g. the person the first HR line defines.
+      const first = JSON.parse(valid[0]!) as { data: { personId: string; email: string } };
+      const person = await store.getNode(first.data.personId);
+      expect(person).toMatchObject({
+        kind: 'Person',
+        placeholder: false,
+        attributes: expect.objectContaining({ email: first.data.email }),
+      });
+      // stdin is never checkpointed.
+      expect(store.db.prepare('SELECT count(*) AS n FROM checkpoints').get()).toEqual({ n: 0 });
+    });
+  }, 120_000);
+});
+
+describe('exit codes', () => {
+  it('exits 2, naming the input, for a file that does not exist, and never opens the store', async () => {
+    const dataDir = freshDir();
+    const run = await runCli(['ingest', join(work, 'missing.ndjson')], { env: { LINEAGE_DATA_DIR: dataDir } });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('FILE: cannot read');
+    expect(run.stdout).toBe('');
+    expect(existsSync(dataDir)).toBe(false);
+  });
+
+  it('exits 2, naming the variable, for a bad setting', async () => {
+    const file = join(work, 'one.ndjson');
+    writeFileSync(file, readFileSync(join(CANONICAL, 'hr.ndjson')));
+    const run = await runCli(['ingest', file], { env: { LINEAGE_DATA_DIR: freshDir(), LINEAGE_BATCH_SIZE: 'lots' } });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('LINEAGE_BATCH_SIZE');
+  });
+
+  it('exits non-zero when the store refuses the batch, and commits nothing of it', async () => {
+    const file = join(work, 'locked.ndjson');
+    writeFileSync(file, readFileSync(join(CANONICAL, 'hr.ndjson')));
+    const dataDir = freshDir();
+    // Another writer holds the database's write lock for as long as the CLI tries (with its retries).
+    const blocker = EmbeddedGraphStore.open({ dataDir });
+    blocker.db.prepare('BEGIN IMMEDIATE').run();
+    let run;
+    try {
+      run = await runCli(['ingest', file], { env: { LINEAGE_DATA_DIR: dataDir } });
+    } finally {
+      blocker.db.prepare('ROLLBACK').run();
+      await blocker.close();
+    }
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('the graph store did not accept the batch');
+    expect(run.stdout).toBe('');
+    await withStore(dataDir, async (store) => {
+      expect((await store.ingestionStatus()).sources).toEqual([]);
+      expect(store.db.prepare('SELECT count(*) AS n FROM checkpoints').get()).toEqual({ n: 0 });
+    });
+  }, 180_000);
+});
+
+describe('keys', () => {
+  it('create prints the key once on stdout, puts the key in the graph as an NHI owned by its owner; list and revoke', async () => {
+    const dataDir = freshDir();
+    const env = { LINEAGE_DATA_DIR: dataDir };
+    const created = await runCli(
+      [
+        'keys',
+        'create',
+        '--role',
+        'automation',
+        '--owner',
+        'person:e1001',
+        '--expires',
+        '30d',
+        '--description',
+        'ci pipeline',
+      ],
+      { env },
+    );
+    expect(created.code).toBe(0);
+    const key = created.stdout.trim();
+    expect(key).toMatch(/^nhil_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/);
+    expect(created.stdout).toBe(`${key}\n`);
+    const id = key.slice(5, 21);
+    const secret = key.slice(22);
+    expect(created.stderr).toContain(id);
+    expect(created.stderr).not.toContain(secret);
+
+    const listed = await runCli(['keys', 'list', '--json'], { env });
+    expect(listed.code).toBe(0);
+    const keys = JSON.parse(listed.stdout) as Record<string, unknown>[];
+    expect(keys).toEqual([
+      expect.objectContaining({
+        id,
+        role: 'automation',
+        ownerId: 'person:e1001',
+        status: 'active',
+        description: 'ci pipeline',
+        revokedAt: null,
+      }),
+    ]);
+    expect(listed.stdout).not.toContain(secret);
+    expect(Object.keys(keys[0]!)).not.toContain('hash');
+    const expiresAt = Date.parse(keys[0]!.expiresAt as string) - Date.parse(keys[0]!.createdAt as string);
+    expect(Math.round(expiresAt / 86_400_000)).toBe(30);
+
+    const nhiId = `nhi:nhi-lineage:api-key:${id}`;
+    await withStore(dataDir, async (store) => {
+      expect(await store.getNode(nhiId)).toMatchObject({
+        kind: 'NHI',
+        validTo: null,
+        attributes: expect.objectContaining({ nhiKind: 'api_token', platform: 'nhi-lineage' }),
+      });
+      const lineage = await store.lineage(nhiId, Date.now());
+      expect(lineage?.chain.map((step) => [step.from.id, step.relation, step.to.id])).toEqual([
+        ['person:e1001', 'OWNS', nhiId],
+      ]);
+    });
+
+    const revoked = await runCli(['keys', 'revoke', id], { env });
+    expect(revoked.code).toBe(0);
+    expect(JSON.parse(revoked.stdout)).toMatchObject({ id, status: 'revoked' });
+    await withStore(dataDir, async (store) => {
+      expect((await store.findApiKey(id))?.revokedAt).toEqual(expect.any(Number));
+      expect((await store.getNode(nhiId))?.validTo).toEqual(expect.any(Number));
+    });
+    const missing = await runCli(['keys', 'revoke', '0123456789abcdef'], { env });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('0123456789abcdef not found');
+  }, 120_000);
+
+  it.each([
+    [
+      ['--role', 'root', '--owner', 'person:e1', '--expires', '90d'],
+      '--role: must be one of analyst, responder, automation, admin',
+    ],
+    [['--role', 'analyst', '--owner', 'person:e1', '--expires', 'soon'], '--expires: must be a duration like 90d'],
+    [['--role', 'analyst', '--owner', 'person:e1', '--expires', '0d'], '--expires: must be from 1 day'],
+    [['--role', 'analyst', '--expires', '90d'], "required option '--owner <personId>' not specified"],
+  ])('refuses %j with exit 2 and a message naming the option, creating nothing', async (args, message) => {
+    const dataDir = freshDir();
+    const run = await runCli(['keys', 'create', ...args], { env: { LINEAGE_DATA_DIR: dataDir } });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(message);
+    expect(run.stdout).toBe('');
+    expect(existsSync(dataDir)).toBe(false);
+  });
+});
