@@ -102,12 +102,19 @@ describe('POST /events', () => {
     expect((await ask<{ person: { name: string } }>(`{ person(id: "person:bin1") { name } }`)).person.name).toBe(
       'Bín Ärý',
     );
+    const before = await ask<{ deadLetters: { totalCount: number } }>(`{ deadLetters { totalCount } }`);
     const broken = await request(e2e.url, 'POST', '/events', {
       key: e2e.adminKey,
       headers: { ...headers, 'ce-id': 'bad%zzescape' },
       body,
     });
     expect(broken).toMatchObject({ status: 400, body: { error: 'BAD_USER_INPUT', field: 'id' } });
+    // Unreadable headers lose nothing either: the body is dead-lettered with the reason.
+    const after = await ask<{ deadLetters: { totalCount: number; edges: { node: { field: string; origin: string } }[] } }>(
+      `{ deadLetters(first: 500) { totalCount edges { node { field origin } } } }`,
+    );
+    expect(after.deadLetters.totalCount).toBe(before.deadLetters.totalCount + 1);
+    expect(after.deadLetters.edges.at(-1)?.node).toEqual({ field: 'id', origin: 'http' });
   });
 
   test('an invalid single event is 400 naming the field, and shows as dead-lettered', async () => {

@@ -15,6 +15,11 @@ export interface RawRecord {
   readonly value?: unknown;
   /** Transport headers that help decoding (e.g. `x-github-event` for GitHub webhooks). */
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * Set when the transport itself could not read the record (unusable CloudEvents headers, a
+   * batch that is not an array): the pipeline dead-letters the bytes with this reason.
+   */
+  readonly rejection?: { readonly reason: string; readonly field: string | null };
 }
 
 export type RecordOutcome =

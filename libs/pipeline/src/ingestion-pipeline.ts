@@ -64,6 +64,9 @@ export class IngestionPipeline {
 
   /** Decode and validate one record without touching the store. */
   decode(record: RawRecord): Decoding {
+    if (record.rejection) {
+      return { events: [], rejected: { status: 'rejected', reason: record.rejection.reason, field: record.rejection.field, source: null, id: null, type: null } };
+    }
     let value: unknown = record.value;
     if (value === undefined) {
       const parsed = parseJson(record.bytes);

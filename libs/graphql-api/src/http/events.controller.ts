@@ -69,8 +69,7 @@ export class EventsController {
     }
 
     if (mode === 'batch') return this.postBatch(body, response);
-    const record = this.singleRecord(mode, request, body, response);
-    if (!record) return;
+    const record = this.singleRecord(mode, request, body);
     const outcomes = (await this.pipeline.ingest([record])).outcomes[0] ?? [];
     const rejected = outcomes.find((outcome) => outcome.status === 'rejected');
     if (rejected && rejected.status === 'rejected') return fail(response, 400, rejected.field, rejected.reason);
@@ -91,14 +90,12 @@ export class EventsController {
     mode: Exclude<ContentMode, 'batch'>,
     request: AuthenticatedRequest,
     body: Buffer,
-    response: ServerResponse,
-  ): RawRecord | null {
+  ): RawRecord {
     if (mode === 'structured') return { bytes: body, origin: ORIGIN, headers: forwardedHeaders(request.headers) };
     const decoded = fromHttpBinary(request.headers, body);
     if (!decoded.ok) {
-      // The headers themselves are unusable: refused here, before any event exists to dead-letter.
-      fail(response, 400, decoded.field, decoded.reason);
-      return null;
+      // The headers themselves are unusable: the pipeline dead-letters the body with this reason.
+      return { bytes: body, origin: ORIGIN, rejection: { reason: decoded.reason, field: decoded.field } };
     }
     return { bytes: Buffer.from(JSON.stringify(decoded.value)), value: decoded.value, origin: ORIGIN };
   }
@@ -118,8 +115,12 @@ export class EventsController {
         outcome?.status === 'rejected' ? outcome.reason : 'the batch is not valid JSON',
       );
     }
-    if (!Array.isArray(parsed))
-      return fail(response, 400, 'body', 'a batch (application/cloudevents-batch+json) must be a JSON array of events');
+    if (!Array.isArray(parsed)) {
+      const reason = 'a batch (application/cloudevents-batch+json) must be a JSON array of events';
+      // Kept like any bad input: dead-lettered with its bytes.
+      await this.pipeline.ingest([{ bytes: body, origin: ORIGIN, rejection: { reason, field: 'body' } }]);
+      return fail(response, 400, 'body', reason);
+    }
     const items: unknown[] = parsed;
     if (items.length > MAX_BATCH_EVENTS)
       return fail(
