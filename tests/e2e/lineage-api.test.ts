@@ -172,7 +172,7 @@ describe('orphanedBy and orphans', () => {
     interface OrphansPage {
       orphans: {
         totalCount: number;
-        edges: { cursor: string | null; node: { id: string; lineage: { status: string } } }[];
+        edges: { cursor: string; node: { id: string; lineage: { status: string } } }[];
         pageInfo: { hasNextPage: boolean; endCursor: string };
       };
     }
@@ -187,8 +187,9 @@ describe('orphanedBy and orphans', () => {
     const second = await data<OrphansPage>(PAGE, { after: first.orphans.pageInfo.endCursor });
     expect(second.orphans.edges.map((e) => [e.node.id, e.node.lineage.status])).toEqual([['nhi:stray', 'UNOWNED']]);
     expect(second.orphans.pageInfo.hasNextPage).toBe(false);
-    // Cursors are the store's: the last edge carries the page's end cursor, the others none.
-    expect(first.orphans.edges[0]!.cursor).toBeNull();
+    // Every edge has a cursor: resuming after the first edge gives the second and then the third.
+    const afterFirst = await data<OrphansPage>(PAGE, { after: first.orphans.edges[0]!.cursor });
+    expect(afterFirst.orphans.edges.map((e) => e.node.id)).toEqual(['nhi:oldco-sync', 'nhi:stray']);
   });
 
   test('before bob left, his bot was not an orphan', async () => {
@@ -309,7 +310,7 @@ describe('timeline', () => {
     timeline: {
       totalCount: number;
       edges: {
-        cursor: string | null;
+        cursor: string;
         node: { eventId: string; type: string; time: string; source: string; summary: string };
       }[];
       pageInfo: { hasNextPage: boolean; endCursor: string };

@@ -22,7 +22,8 @@ import {
   LineageGraph,
   MAX_LINEAGE_DEPTH,
   decodeCursor,
-  encodeCursor,
+  mapPage,
+  pageOf,
   findOrphanedBy,
   resolveLineage,
   strongestReach,
@@ -221,15 +222,7 @@ export class SqliteGraphReader {
       if (ids.length < ORPHAN_CHUNK) break;
       after = ids[ids.length - 1]!;
     }
-    const hasNextPage = items.length > page.first;
-    const pageItems = items.slice(0, page.first);
-    const last = pageItems[pageItems.length - 1];
-    return {
-      items: pageItems,
-      totalCount: withTotal ? this.countOrphans(asOf) : -1,
-      endCursor: last ? encodeCursor([last.root.id]) : null,
-      hasNextPage,
-    };
+    return pageOf(items, page.first, (lineage) => [lineage.root.id], withTotal ? this.countOrphans(asOf) : -1);
   }
 
   private countOrphans(asOf: EpochMs): number {
@@ -280,14 +273,8 @@ export class SqliteGraphReader {
     const [afterTime, afterSeq] = page.after ? decodeCursor(page.after, 2) : [-Infinity, -1];
     const filter = { entity: entityId, from: from ?? -8.64e15, to: to ?? 8.64e15 };
     const rows = this.timelinePage.all({ ...filter, afterTime, afterSeq, limit: page.first + 1 }) as (TimelineEntry & { seq: number })[];
-    const last = rows[Math.min(rows.length, page.first) - 1];
-    const items = rows.slice(0, page.first).map(({ seq: _seq, ...entry }) => entry);
-    return {
-      items,
-      totalCount: (this.timelineCount.get(filter) as { n: number }).n,
-      endCursor: last ? encodeCursor([last.time, last.seq]) : null,
-      hasNextPage: rows.length > page.first,
-    };
+    const total = (this.timelineCount.get(filter) as { n: number }).n;
+    return mapPage(pageOf(rows, page.first, (entry) => [entry.time, entry.seq], total), ({ seq: _seq, ...entry }) => entry);
   }
 
   neighbours(query: NeighbourQuery): Page<Neighbour> {
@@ -295,7 +282,7 @@ export class SqliteGraphReader {
     const params = { id: query.id, type: query.type, asOf: query.asOf };
     const statement = query.direction === 'out' ? this.neighboursOut : this.neighboursIn;
     const rows = statement.all({ ...params, after, limit: query.page.first + 1 }) as (NodeRow & Record<string, unknown>)[];
-    const items = rows.slice(0, query.page.first).map((row) => ({
+    const items = rows.map((row) => ({
       node: toNode(row),
       relationship: toRelationship({
         type: row['r_type'] as string,
@@ -311,8 +298,7 @@ export class SqliteGraphReader {
         attributes: row['r_attributes'] as string,
       }),
     }));
-    const last = items[items.length - 1];
     const count = (query.direction === 'out' ? this.neighboursOutCount : this.neighboursInCount).get(params) as { n: number };
-    return { items, totalCount: count.n, endCursor: last ? encodeCursor([last.node.id]) : null, hasNextPage: rows.length > query.page.first };
+    return pageOf(items, query.page.first, (item) => [item.node.id], count.n);
   }
 }

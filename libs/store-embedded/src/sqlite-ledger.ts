@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { DeadLetterRecord, IngestionStatus, Page, PageRequest, SourceStatus } from '@lineage/domain';
-import { decodeCursor, encodeCursor } from '@lineage/domain';
+import { decodeCursor, pageOf } from '@lineage/domain';
 
 /** Ingestion bookkeeping on the embedded store: counters, dead letters, checkpoints. */
 export class SqliteLedger {
@@ -30,14 +30,7 @@ export class SqliteLedger {
   deadLetters(page: PageRequest): Page<DeadLetterRecord> {
     const after = page.after ? Number(decodeCursor(page.after, 1)[0]) : 0;
     const rows = this.deadLetterPage.all(after, page.first + 1) as DeadLetterRecord[];
-    const items = rows.slice(0, page.first);
-    const last = items[items.length - 1];
-    return {
-      items,
-      totalCount: (this.deadLetterCount.get() as { n: number }).n,
-      endCursor: last ? encodeCursor([last.seq]) : null,
-      hasNextPage: rows.length > page.first,
-    };
+    return pageOf(rows, page.first, (letter) => [letter.seq], (this.deadLetterCount.get() as { n: number }).n);
   }
 
   checkpoint(stream: string): string | null {

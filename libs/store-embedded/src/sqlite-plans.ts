@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { EpochMs, OffboardingAction, OffboardingPlan, Page, PageRequest, PendingDelivery } from '@lineage/domain';
-import { decodeCursor, encodeCursor } from '@lineage/domain';
+import { decodeCursor, mapPage, pageOf } from '@lineage/domain';
 
 interface PlanRow {
   trigger_source: string;
@@ -99,14 +99,7 @@ export class SqlitePlans {
   listPlans(page: PageRequest): Page<OffboardingPlan> {
     const before = page.after ? Number(decodeCursor(page.after, 1)[0]) : Number.MAX_SAFE_INTEGER;
     const rows = this.page.all(before, page.first + 1) as PlanRow[];
-    const items = rows.slice(0, page.first);
-    const last = items[items.length - 1];
-    return {
-      items: items.map(toPlan),
-      totalCount: (this.count.get() as { n: number }).n,
-      endCursor: last ? encodeCursor([last.seq]) : null,
-      hasNextPage: rows.length > page.first,
-    };
+    return mapPage(pageOf(rows, page.first, (row) => [row.seq], (this.count.get() as { n: number }).n), toPlan);
   }
 
   pendingDeliveries(channel: string, now: EpochMs, limit: number): PendingDelivery[] {

@@ -8,7 +8,7 @@ import type {
   RelationKind,
   TimelineEntry,
 } from '@lineage/domain';
-import { RELATION_KIND_NAMES, badInput, decodeCursor, encodeCursor } from '@lineage/domain';
+import { RELATION_KIND_NAMES, badInput, decodeCursor, pageOf } from '@lineage/domain';
 import { toGraphNode, toGraphRelationshipEntry } from './neo4j-mapping';
 import { NODE_LABEL, RELATIONSHIP_TYPES, validAt } from './neo4j-model';
 import type { Neo4jSessions } from './neo4j-session';
@@ -121,18 +121,12 @@ export class Neo4jGraphReads {
         after,
         limit: query.page.first + 1,
       });
-      const items = records.slice(0, query.page.first).map((record) => ({
+      const items = records.map((record) => ({
         node: toGraphNode(record.get('n')),
         relationship: toGraphRelationshipEntry(record.get('entry')),
       }));
       const total = await run(tx, COUNT_NEIGHBOURS[query.direction][query.type], parameters);
-      const last = items[items.length - 1];
-      return {
-        items,
-        totalCount: readNumber(total[0]?.get('n'), 'neighbour count'),
-        endCursor: last ? encodeCursor([last.node.id]) : null,
-        hasNextPage: records.length > query.page.first,
-      };
+      return pageOf(items, query.page.first, (item) => [item.node.id], readNumber(total[0]?.get('n'), 'neighbour count'));
     });
   }
 
@@ -146,7 +140,7 @@ export class Neo4jGraphReads {
     const cursor = timelineCursor(page.after);
     return this.sessions.read(async (tx) => {
       const records = await run(tx, TIMELINE_PAGE, { ...window, ...cursor, limit: page.first + 1 });
-      const items = records.slice(0, page.first).map((record): TimelineEntry => ({
+      const items = records.map((record): TimelineEntry => ({
         eventId: readString(record.get('eventId'), 'timeline event id'),
         source: readString(record.get('source'), 'timeline source'),
         type: readString(record.get('type'), 'timeline type'),
@@ -155,13 +149,7 @@ export class Neo4jGraphReads {
         summary: readString(record.get('summary'), 'timeline summary'),
       }));
       const total = await run(tx, TIMELINE_COUNT, window);
-      const last = items[items.length - 1];
-      return {
-        items,
-        totalCount: readNumber(total[0]?.get('n'), 'timeline count'),
-        endCursor: last ? encodeCursor([last.time, last.source, last.eventId]) : null,
-        hasNextPage: records.length > page.first,
-      };
+      return pageOf(items, page.first, (entry) => [entry.time, entry.source, entry.eventId], readNumber(total[0]?.get('n'), 'timeline count'));
     });
   }
 }

@@ -11,7 +11,7 @@ import type {
   PageRequest,
   SourceStatus,
 } from '@lineage/domain';
-import { decodeCursor, encodeCursor } from '@lineage/domain';
+import { decodeCursor, pageOf } from '@lineage/domain';
 import type { Neo4jSessions, QueryRunner } from './neo4j-session';
 import { run } from './neo4j-session';
 import { SEQUENCES, reserveSequence } from './neo4j-sequences';
@@ -241,14 +241,7 @@ export class Neo4jLedger {
           receivedAt: readNumber(record.get('receivedAt'), 'dead letter receivedAt'),
         }),
       );
-      const items = rows.slice(0, page.first);
-      const last = items[items.length - 1];
-      return {
-        items,
-        totalCount: await countDeadLetters(tx),
-        endCursor: last ? encodeCursor([last.seq]) : null,
-        hasNextPage: rows.length > page.first,
-      };
+      return pageOf(rows, page.first, (letter) => [letter.seq], await countDeadLetters(tx));
     });
   }
 

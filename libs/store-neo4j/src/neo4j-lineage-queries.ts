@@ -6,7 +6,7 @@ import {
   LineageGraph,
   MAX_LINEAGE_DEPTH,
   decodeCursor,
-  encodeCursor,
+  pageOf,
   findOrphanedBy,
   resolveLineage,
 } from '@lineage/domain';
@@ -158,14 +158,7 @@ export class Neo4jLineageQueries {
       }
       return found;
     });
-    const pageItems = items.slice(0, page.first);
-    const last = pageItems[pageItems.length - 1];
-    return {
-      items: pageItems,
-      totalCount: withTotal ? await this.countOrphans(asOf) : -1,
-      endCursor: last ? encodeCursor([last.root.id]) : null,
-      hasNextPage: items.length > page.first,
-    };
+    return pageOf(items, page.first, (lineage) => [lineage.root.id], withTotal ? await this.countOrphans(asOf) : -1);
   }
 
   private async countOrphans(asOf: EpochMs): Promise<number> {

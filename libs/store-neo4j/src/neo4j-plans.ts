@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EpochMs, OffboardingAction, OffboardingPlan, Page, PageRequest, PendingDelivery } from '@lineage/domain';
-import { decodeCursor, encodeCursor } from '@lineage/domain';
+import { decodeCursor, mapPage, pageOf } from '@lineage/domain';
 import type { Neo4jSessions } from './neo4j-session';
 import { run } from './neo4j-session';
 import { SEQUENCES, reserveSequence } from './neo4j-sequences';
@@ -152,14 +152,8 @@ export class Neo4jPlans {
         plan: toPlan(record.get('p')),
         seq: readNumber(nodeProperties(record.get('p'), 'offboarding plan')['seq'], 'plan seq'),
       }));
-      const items = rows.slice(0, page.first);
-      const last = items[items.length - 1];
-      return {
-        items: items.map((row) => row.plan),
-        totalCount: readNumber((await run(tx, COUNT_PLANS))[0]?.get('n'), 'plan count'),
-        endCursor: last ? encodeCursor([last.seq]) : null,
-        hasNextPage: rows.length > page.first,
-      };
+      const total = readNumber((await run(tx, COUNT_PLANS))[0]?.get('n'), 'plan count');
+      return mapPage(pageOf(rows, page.first, (row) => [row.seq], total), (row) => row.plan);
     });
   }
 

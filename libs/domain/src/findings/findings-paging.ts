@@ -1,7 +1,7 @@
 import { badInput } from '../errors/domain-error';
 import { resolveLineage } from '../lineage/accountability';
 import type { LineageGraph } from '../lineage/lineage-graph';
-import { decodeCursor, encodeCursor } from '../model/cursor';
+import { decodeCursor, pageOf } from '../model/cursor';
 import type { EpochMs, Page } from '../model/graph-types';
 import type { Finding, FindingsQuery, OwaspNhiRisk } from './finding';
 import { OWASP_NHI_RISKS, UNMAPPED_RISKS, riskIndex } from './finding';
@@ -61,19 +61,12 @@ export async function pageAcrossRisks(query: FindingsQuery, runRule: RunRule): P
     found.push(...(await runRule(risk, { after, limit: first + 1 - found.length })));
     if (found.length > first) break;
   }
-  const items = found.slice(0, first);
-  const last = items[items.length - 1];
   let totalCount = -1;
   if (query.withTotal) {
     totalCount = 0;
     for (const risk of risks) totalCount += await countFindings(risk, runRule);
   }
-  return {
-    items,
-    totalCount,
-    endCursor: last ? encodeCursor([riskIndex(last.risk), last.subject.id]) : null,
-    hasNextPage: found.length > first,
-  };
+  return pageOf(found, first, (finding) => [riskIndex(finding.risk), finding.subject.id], totalCount);
 }
 
 /** Every finding of one risk, counted a chunk at a time. */

@@ -1,4 +1,5 @@
 import { badInput } from '../errors/domain-error';
+import type { Page } from './graph-types';
 
 /**
  * Opaque pagination cursors: base64url of a JSON array of the sort key of the last item seen.
@@ -20,4 +21,24 @@ export function decodeCursor(cursor: string, arity: number, field = 'after'): (s
     throw badInput(field, 'is not a cursor this API returned');
   }
   return parsed;
+}
+
+/**
+ * A page from rows fetched with `LIMIT first + 1` (the extra row only says there is more),
+ * with a cursor for every item built from its sort key.
+ */
+export function pageOf<T>(
+  rows: readonly T[],
+  first: number,
+  keyOf: (item: T) => readonly (string | number)[],
+  totalCount: number,
+): Page<T> {
+  const items = rows.slice(0, first);
+  const cursors = items.map((item) => encodeCursor(keyOf(item)));
+  return { items, cursors, totalCount, endCursor: cursors[cursors.length - 1] ?? null, hasNextPage: rows.length > first };
+}
+
+/** The same page with its items mapped (cursors stay with their items). */
+export function mapPage<T, U>(page: Page<T>, map: (item: T) => U): Page<U> {
+  return { ...page, items: page.items.map(map) };
 }

@@ -42,6 +42,8 @@ export function isValidAt(item: { validFrom: EpochMs; validTo: EpochMs | null },
 
 export interface Page<T> {
   readonly items: readonly T[];
+  /** One opaque cursor per item: where a client resumes after that item. */
+  readonly cursors: readonly string[];
   readonly totalCount: number;
   readonly endCursor: string | null;
   readonly hasNextPage: boolean;

@@ -12,7 +12,7 @@ export class PageInfoModel {
 }
 
 export interface EdgeShape<T> {
-  cursor: string | null;
+  cursor: string;
   node: T;
 }
 
@@ -24,18 +24,15 @@ export interface ConnectionShape<T> {
 
 /**
  * A Relay connection type (`<Name>Connection`, `<Name>Edge`) for `nodeType`. `totalCount` is
- * the number of items across all pages. Cursors are the store's own and opaque: the store says
- * where a page ends (`pageInfo.endCursor`, also the last edge's `cursor`), not where each item
- * is, so the other edges' `cursor` is null. Page forward with `after: pageInfo.endCursor`.
+ * the number of items across all pages. Cursors are the store's own and opaque; every edge has
+ * one, and `after: <an edge's cursor>` resumes right after that edge (`pageInfo.endCursor` is
+ * the last edge's).
  */
 export function Connection<T>(nodeType: Type<T> | (abstract new () => T), name: string): Type<ConnectionShape<T>> {
   @ObjectType(`${name}Edge`)
   class Edge implements EdgeShape<T> {
-    @Field(() => String, {
-      nullable: true,
-      description: 'Set on the last edge of a page (it equals pageInfo.endCursor).',
-    })
-    cursor!: string | null;
+    @Field(() => String, { description: 'Pass it as `after` to resume right after this edge.' })
+    cursor!: string;
 
     @Field(() => nodeType)
     node!: T;
@@ -56,11 +53,10 @@ export function Connection<T>(nodeType: Type<T> | (abstract new () => T), name: 
   return ConnectionType as unknown as Type<ConnectionShape<T>>;
 }
 
-/** A store page as a connection; the last edge carries the page's end cursor. */
+/** A store page as a connection: each edge with the cursor the store gave its item. */
 export function toConnection<I, T>(page: Page<I>, view: (item: I) => T): ConnectionShape<T> {
-  const last = page.items.length - 1;
   return {
-    edges: page.items.map((item, index) => ({ cursor: index === last ? page.endCursor : null, node: view(item) })),
+    edges: page.items.map((item, index) => ({ cursor: page.cursors[index]!, node: view(item) })),
     pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
     totalCount: page.totalCount,
   };
