@@ -23,7 +23,7 @@ import { readBatch } from './stream-batch-reader';
  *  - offsets are committed with each partition's last message's `commit()`, which commits
  *    offset + 1 with the partition's leader epoch and keeps the stream's committed offsets (the
  *    base of `getLag`) current;
- *  - one idempotent `Producer`, `acks: ALL`, with the Java-compatible murmur2 partitioner so a
+ *  - one `Producer`, `acks: ALL`, with the Java-compatible murmur2 partitioner so a
  *    key lands on the partition any other Kafka client would choose for it.
  */
 
@@ -45,8 +45,9 @@ export interface PlatformaticKafkaSettings {
 /**
  * `@platformatic/kafka` ships ES modules only. Node (>= 20.19) loads them with `require()`; jest's
  * module registry cannot, so the module is loaded through Node's own loader, which works in both.
+ * Exported for the broker tests, which also need the client's admin and a plain consumer.
  */
-function loadPlatformaticKafka(): typeof PlatformaticKafka {
+export function loadPlatformaticKafka(): typeof PlatformaticKafka {
   const { createRequire } = process.getBuiltinModule('node:module');
   return createRequire(__filename)('@platformatic/kafka') as typeof PlatformaticKafka;
 }
@@ -79,9 +80,12 @@ export class PlatformaticKafkaClient implements KafkaClient {
       autocommit: false,
       highWaterMark: settings.highWaterMark,
     });
+    // Not `idempotent`: with 1.35 an idempotent producer's send never settles while the broker is
+    // unreachable (a plain one fails after its retries), and a send that never settles would stall
+    // the batch forever. Duplicates from a producer retry are harmless here: dead letters are
+    // at-least-once by design and a plan carries a stable CloudEvents id.
     this.nativeProducer = new this.kafka.Producer({
       ...base,
-      idempotent: true,
       acks: this.kafka.ProduceAcks.ALL,
       partitioner: this.kafka.compatibilityPartitioner,
       autocreateTopics: false,
