@@ -1,4 +1,5 @@
-import type { GraphWriter, IngestBatch } from '@lineage/domain';
+import type { BatchApplier, IngestBatch } from '@lineage/domain';
+import { REDACTED } from '@lineage/events';
 import { IngestionPipeline } from '@lineage/pipeline';
 import { EmbeddedGraphStore } from '@lineage/store-embedded';
 import { DLQ_HEADERS, KafkaBatchHandler, nextPositions, toRawRecord } from './kafka-batch-handler';
@@ -54,7 +55,7 @@ const DLQ = 'lineage.dlq';
 const BACKOFF = { initialDelayMs: 100, maxDelayMs: 250 };
 
 /** A store whose writes fail until `failuresLeft` reaches zero (an outage, then recovery). */
-class FlakyWriter implements GraphWriter {
+class FlakyWriter implements BatchApplier {
   failuresLeft = 0;
   applied = 0;
 
@@ -172,6 +173,86 @@ describe('KafkaBatchHandler', () => {
     expect(steps).toEqual(['store-applied', `produce:${DLQ},${DLQ}`, 'commit:hr.events/1@13']);
     expect(await store.getNode('person:e3')).not.toBeNull();
     expect((await store.ingestionStatus()).deadLettered).toBe(2);
+  });
+
+  it('dead-letters an event refused for carrying a secret with the secret redacted, as the store keeps it, and no key or headers', async () => {
+    const { store, handler, producer } = setUp();
+    const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+    const leaking = JSON.stringify({
+      specversion: '1.0',
+      id: 'cred-created-leak',
+      source: IAM,
+      type: 'iam.credential.created',
+      time: '2024-02-10T14:00:00Z',
+      subject: 'cred:aws:AKIAIOSFODNN7EXAMPLE',
+      data: {
+        credentialId: 'cred:aws:AKIAIOSFODNN7EXAMPLE',
+        nhiId: 'nhi:aws:role/svc-1',
+        kind: 'access_key',
+        fingerprint: secret,
+      },
+    });
+    const batch = [
+      kafkaMessage('iam.events', 0, 3, leaking, {
+        key: 'cred:aws:AKIAIOSFODNN7EXAMPLE',
+        headers: { 'x-trace': 'abc' },
+      }),
+    ];
+
+    await handler.handle(batch, live());
+
+    expect(producer.sent).toHaveLength(1);
+    const dead = producer.sent[0]!;
+    expect(dead.value.toString('utf8')).not.toContain(secret);
+    expect(JSON.parse(dead.value.toString('utf8'))).toMatchObject({
+      id: 'cred-created-leak',
+      data: { fingerprint: REDACTED },
+    });
+    expect(dead.key).toBeNull();
+    expect(Object.keys(headerText(dead)).sort()).toEqual(
+      [DLQ_HEADERS.field, DLQ_HEADERS.origin, DLQ_HEADERS.reason, DLQ_HEADERS.redacted].sort(),
+    );
+    expect(headerText(dead)[DLQ_HEADERS.field]).toBe('data.fingerprint');
+    const stored = (await store.deadLetters({ first: 10 })).items;
+    expect(stored).toHaveLength(1);
+    expect(Buffer.from(stored[0]!.raw).equals(dead.value)).toBe(true);
+  });
+
+  it("reads CloudEvents in the Kafka binding's binary mode (ce_ headers, data as the value) and dead-letters unusable ones", async () => {
+    const { store, handler, producer } = setUp();
+    const ceHeaders = {
+      ce_specversion: '1.0',
+      ce_id: 'hr-joined-binary',
+      ce_source: HR,
+      ce_type: 'hr.person.joined',
+      ce_time: '2024-01-08T09:00:00Z',
+      ce_subject: 'person:e20',
+    };
+    const data = JSON.stringify({ personId: 'person:e20', email: 'binary@example.com' });
+    const batch = [
+      kafkaMessage('hr.events', 0, 0, data, {
+        key: 'person:e20',
+        headers: { ...ceHeaders, 'content-type': 'application/json' },
+      }),
+      kafkaMessage('hr.events', 0, 1, '<person/>', {
+        key: 'person:e21',
+        headers: { ...ceHeaders, ce_id: 'hr-joined-xml', 'content-type': 'application/xml' },
+      }),
+      // A structured message that also carries ce_ headers (binding section 3.3.3) is read as structured.
+      kafkaMessage('hr.events', 0, 2, personJoined(22), {
+        key: 'person:e22',
+        headers: { ...ceHeaders, 'content-type': 'application/cloudevents+json; charset=UTF-8' },
+      }),
+    ];
+
+    const handled = await handler.handle(batch, live());
+
+    expect(handled).toMatchObject({ accepted: 2, rejected: 1 });
+    expect((await store.getNode('person:e20'))?.attributes['email']).toBe('binary@example.com');
+    expect(await store.getNode('person:e22')).not.toBeNull();
+    expect(producer.sent).toHaveLength(1);
+    expect(headerText(producer.sent[0]!)[DLQ_HEADERS.field]).toBe('datacontenttype');
+    expect(producer.sent[0]!.value.toString()).toBe('<person/>');
   });
 
   it('commits nothing while the store fails, backs off exponentially up to the cap, and commits once it recovers', async () => {

@@ -1,4 +1,6 @@
+import { parseJson, REDACTED, redactSecrets, SECRET_REASON } from '@lineage/events';
 import type { IngestionPipeline, IngestResult, RawRecord, RecordOutcome } from '@lineage/pipeline';
+import { fromKafkaBinary } from './kafka-binary-decoder';
 import type { KafkaLog } from './kafka-log';
 import { errorFields, silentKafkaLog } from './kafka-log';
 import type {
@@ -16,6 +18,8 @@ export const DLQ_HEADERS = {
   reason: 'x-lineage-reason',
   field: 'x-lineage-field',
   origin: 'x-lineage-origin',
+  /** `true` on a message refused for carrying a secret: its value is redacted, its key and headers dropped. */
+  redacted: 'x-lineage-redacted',
 } as const;
 
 export interface KafkaBatchHandlerOptions {
@@ -41,7 +45,8 @@ export interface HandledBatch {
  *  1. every message becomes a `RawRecord` and the pipeline applies the batch (one store
  *     transaction; the store's dead-letter table counts the rejects);
  *  2. every rejected message goes to the dead-letter topic with its original key, bytes and
- *     headers, plus the reason, the field and where it came from;
+ *     headers, plus the reason, the field and where it came from (one refused for carrying a
+ *     secret goes with every secret value redacted, as the store keeps it, and nothing else);
  *  3. only then the offsets are committed (next offset = last + 1, per partition).
  * A failing step is retried with capped exponential backoff, and nothing is committed until all
  * steps are done: a batch is never skipped. Redelivery after a crash is harmless, the store
@@ -82,7 +87,7 @@ export class KafkaBatchHandler {
       onFailure: onFailure('store'),
     });
 
-    const deadLetters = deadLetterMessages(messages, result, this.options.dlqTopic);
+    const deadLetters = deadLetterMessages(messages, records, result, this.options.dlqTopic);
     if (deadLetters.length > 0) {
       await retryUntilDone('dead-letter', () => this.options.producer.send(deadLetters), {
         ...retry,
@@ -107,34 +112,73 @@ export function kafkaOrigin(message: Pick<KafkaMessage, 'topic' | 'partition' | 
   return `kafka:${message.topic}/${message.partition}/${message.offset}`;
 }
 
-/** The pipeline's view of a message: its bytes, origin and headers (names lower-cased, values UTF-8). */
+/**
+ * The pipeline's view of a message: its bytes, origin and headers (names lower-cased, values
+ * UTF-8). A CloudEvent in the Kafka binding's binary mode arrives as the event its headers and
+ * value make, or, when they do not make one, as a rejection naming the attribute.
+ */
 export function toRawRecord(message: KafkaMessage): RawRecord {
   const headers: Record<string, string> = {};
   for (const [name, value] of message.headers) headers[name.toLowerCase()] = value.toString('utf8');
-  return { bytes: message.value, origin: kafkaOrigin(message), ...(message.headers.size > 0 ? { headers } : {}) };
+  const record: RawRecord = {
+    bytes: message.value,
+    origin: kafkaOrigin(message),
+    ...(message.headers.size > 0 ? { headers } : {}),
+  };
+  const binary = fromKafkaBinary(message);
+  if (binary === null) return record;
+  return binary.ok
+    ? { ...record, value: binary.value }
+    : { ...record, rejection: { reason: binary.reason, field: binary.field } };
 }
 
 type Rejection = Extract<RecordOutcome, { status: 'rejected' }>;
 
-/** The dead-letter message for a rejected one: same key, bytes and headers, plus why and whence. */
-export function deadLetterMessage(message: KafkaMessage, rejection: Rejection, dlqTopic: string): OutgoingMessage {
-  const headers = new Map(message.headers);
+/**
+ * The dead-letter message for a rejected one: same key, bytes and headers, plus why and whence.
+ * A message refused for carrying a secret keeps none of what may hold it (key, headers, bytes):
+ * its value is the event with every secret value replaced, as the store's dead-letter table
+ * keeps it, and `x-lineage-redacted` says so.
+ */
+export function deadLetterMessage(
+  message: KafkaMessage,
+  record: RawRecord,
+  rejection: Rejection,
+  dlqTopic: string,
+): OutgoingMessage {
+  const secret = rejection.reason.endsWith(SECRET_REASON);
+  const headers = secret ? new Map<string, Buffer>() : new Map(message.headers);
   headers.set(DLQ_HEADERS.reason, Buffer.from(rejection.reason, 'utf8'));
   if (rejection.field !== null) headers.set(DLQ_HEADERS.field, Buffer.from(rejection.field, 'utf8'));
   else headers.delete(DLQ_HEADERS.field);
   headers.set(DLQ_HEADERS.origin, Buffer.from(kafkaOrigin(message), 'utf8'));
-  return { topic: dlqTopic, key: message.key, value: message.value, headers };
+  if (secret) headers.set(DLQ_HEADERS.redacted, Buffer.from('true', 'utf8'));
+  else headers.delete(DLQ_HEADERS.redacted);
+  return secret
+    ? { topic: dlqTopic, key: null, value: redactedBytes(record), headers }
+    : { topic: dlqTopic, key: message.key, value: message.value, headers };
+}
+
+/** The record's JSON (the event a binary-mode message made, else its parsed bytes) with every secret redacted. */
+function redactedBytes(record: RawRecord): Buffer {
+  let value = record.value;
+  if (value === undefined) {
+    const parsed = parseJson(record.bytes);
+    value = parsed.ok ? parsed.value : REDACTED;
+  }
+  return Buffer.from(JSON.stringify(redactSecrets(value).value), 'utf8');
 }
 
 function deadLetterMessages(
   messages: readonly KafkaMessage[],
+  records: readonly RawRecord[],
   result: IngestResult,
   dlqTopic: string,
 ): OutgoingMessage[] {
   const out: OutgoingMessage[] = [];
   messages.forEach((message, i) => {
     const rejection = result.outcomes[i]?.find((o): o is Rejection => o.status === 'rejected');
-    if (rejection) out.push(deadLetterMessage(message, rejection, dlqTopic));
+    if (rejection) out.push(deadLetterMessage(message, records[i]!, rejection, dlqTopic));
   });
   return out;
 }
