@@ -71,13 +71,15 @@ export class AccessCatalog {
   readonly resourceCount: number;
   private readonly resourcesByPlatform = new Map<Platform, number[]>();
   private readonly ordinaryRolesByPlatform = new Map<Platform, number[]>();
-  private readonly roles = new LruCache<number, RoleModel>(2048);
+  /** Roles are few and small (but for a few admin roles), and usage looks them up at random. */
+  private readonly roles: LruCache<number, RoleModel>;
 
   constructor(
     private readonly options: ResolvedOptions,
     scale: EnterpriseScale,
   ) {
     this.roleCount = scale.roles;
+    this.roles = new LruCache(Math.min(this.roleCount, 20_000));
     this.resourceCount = scale.resources;
     for (const platform of PLATFORM_CYCLE) {
       this.resourcesByPlatform.set(platform, []);

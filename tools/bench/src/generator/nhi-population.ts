@@ -292,9 +292,9 @@ export class NhiPopulation {
    */
   fingerprint(nhiIndex: number, ordinal: number): string {
     const random = new SeededRandom(hash32(this.options.seed, FAMILY.fingerprint, nhiIndex, ordinal));
-    let hex = 'sha256:';
-    for (let word = 0; word < 8; word++) hex += random.nextUint32().toString(16).padStart(8, '0');
-    return hex;
+    const digest = Buffer.allocUnsafe(32);
+    for (let word = 0; word < 8; word++) digest.writeUInt32BE(random.nextUint32(), word * 4);
+    return `sha256:${digest.toString('hex')}`;
   }
 
   creatorId(creator: CreatorRef | null): string | null {

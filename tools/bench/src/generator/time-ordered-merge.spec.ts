@@ -1,4 +1,5 @@
 import type { PlannedEvent, StreamFamily } from './time-ordered-merge';
+import { SeededRandom } from './seeded-random';
 import { mergeByTime, sortPlan } from './time-ordered-merge';
 
 interface Emitted {
@@ -73,6 +74,36 @@ describe('mergeByTime', () => {
     expect(events.map((event) => event.ordinal)).toEqual([0, 1, 2, 3, 4]);
     // Once when the stream opens, once more after the gap from 2 to 1000.
     expect(planned).toEqual(['s0', 's0']);
+  });
+
+  it('orders like a full sort, whatever the calendar bucket width', () => {
+    // Three families of streams with random gaps, some far beyond a bucket, some at equal times.
+    const random = new SeededRandom(99);
+    const families = [1, 2, 3].map((rank) => {
+      let start = 0;
+      const starts: number[] = [];
+      const offsets: number[][] = [];
+      for (let i = 0; i < 40; i++) {
+        start += random.int(0, 30);
+        starts.push(start);
+        const gaps = Array.from({ length: random.int(0, 5) }, () =>
+          random.chance(0.3) ? random.int(0, 2) : random.int(0, 5000),
+        );
+        offsets.push([0, ...gaps].map((_, k, all) => all.slice(0, k + 1).reduce((sum, gap) => sum + gap, 0)));
+      }
+      return family(`f${rank}`, rank, starts, offsets);
+    });
+    const key = (e: Emitted): string => `${e.family}${e.index}.${e.ordinal}@${e.time}`;
+    const expected = families
+      .flatMap((f) =>
+        Array.from({ length: f.count }, (_, i) => f.plan(i).map((planned, ordinal) => planned.build(ordinal))).flat(),
+      )
+      .sort((a, b) => a.time - b.time || a.family.localeCompare(b.family) || a.index - b.index || a.ordinal - b.ordinal)
+      .map(key);
+
+    for (const bucketWidth of [1, 7, 1000, 1e9]) {
+      expect([...mergeByTime(families, { bucketWidth, keepPlanWithin: 3 })].map(key)).toEqual(expected);
+    }
   });
 
   it('rejects a family that breaks its contract, naming the stream', () => {

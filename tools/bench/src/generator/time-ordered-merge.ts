@@ -29,9 +29,12 @@ export interface StreamFamily<E> {
 export interface MergeOptions {
   /** A cursor keeps its plan when its next event is at most this far (ms) after the last one. */
   readonly keepPlanWithin?: number;
+  /** The width (ms) of the calendar buckets where cursors wait for events beyond the horizon. */
+  readonly bucketWidth?: number;
 }
 
 const DEFAULT_KEEP_PLAN_WITHIN = 6 * 3_600_000;
+const DEFAULT_BUCKET_WIDTH = 24 * 3_600_000;
 /** Stream indexes stay below this, so (rank, index) packs exactly into one double. */
 const MAX_STREAMS = 2 ** 32;
 
@@ -49,9 +52,87 @@ function before<E>(a: Cursor<E>, b: Cursor<E>): boolean {
   return a.time < b.time || (a.time === b.time && a.order < b.order);
 }
 
+/**
+ * Where open cursors wait: a binary heap for those whose next event is at or before the horizon
+ * bucket, and a calendar of buckets for the rest. Most streams wait months for their next event
+ * (a rotation, a deletion); keeping them out of the heap keeps it small (one day's streams), so
+ * a step costs a few comparisons instead of twenty cache misses.
+ */
+class CursorQueue<E> {
+  readonly heap: Cursor<E>[] = [];
+  private readonly buckets = new Map<number, Cursor<E>[]>();
+  private horizon = Number.NEGATIVE_INFINITY;
+
+  constructor(private readonly bucketWidth: number) {}
+
+  get waiting(): number {
+    return this.buckets.size;
+  }
+
+  add(cursor: Cursor<E>): void {
+    const bucket = Math.floor(cursor.time / this.bucketWidth);
+    if (bucket <= this.horizon) {
+      heapPush(this.heap, cursor);
+      return;
+    }
+    const list = this.buckets.get(bucket);
+    if (list) list.push(cursor);
+    else this.buckets.set(bucket, [cursor]);
+  }
+
+  /** The top cursor moved on (its time grew): back into place, in the heap or a bucket. */
+  reschedule(): void {
+    const top = this.heap[0]!;
+    if (Math.floor(top.time / this.bucketWidth) <= this.horizon) {
+      siftDown(this.heap, 0);
+      return;
+    }
+    this.removeTop();
+    this.add(top);
+  }
+
+  removeTop(): void {
+    const last = this.heap.pop()!;
+    if (this.heap.length > 0) {
+      this.heap[0] = last;
+      siftDown(this.heap, 0);
+    }
+  }
+
+  /**
+   * Moves into the heap every cursor due up to `time` (or, without a time, up to the first
+   * non-empty bucket). Afterwards the heap's top is the earliest cursor at or before `time`.
+   */
+  advanceTo(time: number | null): void {
+    let target: number;
+    if (time === null) {
+      if (this.buckets.size === 0) return;
+      target = Math.min(...this.buckets.keys());
+    } else {
+      target = Math.floor(time / this.bucketWidth);
+    }
+    if (target <= this.horizon) return;
+    if (target - this.horizon <= this.buckets.size) {
+      for (let bucket = this.horizon + 1; bucket <= target; bucket++) this.flush(bucket);
+    } else {
+      for (const bucket of [...this.buckets.keys()]) if (bucket <= target) this.flush(bucket);
+    }
+    this.horizon = target;
+  }
+
+  private flush(bucket: number): void {
+    const list = this.buckets.get(bucket);
+    if (!list) return;
+    this.buckets.delete(bucket);
+    for (const cursor of list) heapPush(this.heap, cursor);
+  }
+}
+
 /** Events of every family, in (time, family rank, stream index, position) order. */
 export function* mergeByTime<E>(families: readonly StreamFamily<E>[], options: MergeOptions = {}): Generator<E> {
   const keepPlanWithin = options.keepPlanWithin ?? DEFAULT_KEEP_PLAN_WITHIN;
+  const bucketWidth = options.bucketWidth ?? DEFAULT_BUCKET_WIDTH;
+  if (!(bucketWidth > 0)) throw new RangeError('mergeByTime: bucketWidth must be positive');
   const ranks = new Set(families.map((family) => family.rank));
   if (ranks.size !== families.length) throw new Error('mergeByTime: family ranks must be unique');
   if (families.some((family) => !Number.isInteger(family.rank) || family.rank < 0 || family.rank > 1e6)) {
@@ -60,7 +141,8 @@ export function* mergeByTime<E>(families: readonly StreamFamily<E>[], options: M
 
   // The next stream each family will open, as a cursor at its start time.
   const pending: (Cursor<E> | null)[] = families.map((family) => opening(family, 0, null));
-  const heap: Cursor<E>[] = [];
+  const queue = new CursorQueue<E>(bucketWidth);
+  const { heap } = queue;
 
   for (;;) {
     let next: Cursor<E> | null = null;
@@ -72,14 +154,22 @@ export function* mergeByTime<E>(families: readonly StreamFamily<E>[], options: M
         nextFamily = f;
       }
     }
+    // Bring in every waiting cursor due before the earliest event known so far.
+    const known = Math.min(next?.time ?? Number.POSITIVE_INFINITY, heap[0]?.time ?? Number.POSITIVE_INFINITY);
+    queue.advanceTo(known === Number.POSITIVE_INFINITY ? null : known);
+
     const top = heap[0];
     if (next && (!top || before(next, top))) {
       // The earliest event belongs to a stream not opened yet: open it.
       pending[nextFamily] = opening(next.family, next.index + 1, next.time);
-      heapPush(heap, next);
+      queue.add(next);
       continue;
     }
-    if (!top) return;
+    if (!top) {
+      // Nothing left to open and the heap is empty: every bucket must have been brought in.
+      if (queue.waiting > 0) throw new Error('mergeByTime: cursors left waiting beyond the horizon');
+      return;
+    }
 
     const plan = top.plan ?? checkedPlan(top.family, top.index);
     const event = plan[top.position]!;
@@ -88,13 +178,9 @@ export function* mergeByTime<E>(families: readonly StreamFamily<E>[], options: M
       const nextTime = plan[top.position]!.time;
       top.plan = nextTime - event.time <= keepPlanWithin ? plan : null;
       top.time = nextTime;
-      siftDown(heap, 0);
+      queue.reschedule();
     } else {
-      const last = heap.pop()!;
-      if (heap.length > 0) {
-        heap[0] = last;
-        siftDown(heap, 0);
-      }
+      queue.removeTop();
     }
     yield event.build(top.position - 1);
   }
