@@ -16,7 +16,10 @@ import {
   OFFBOARDING_OPTIONS,
   OffboardingModule,
   OffboardingService,
+  PLAN_FOLLOW_UP,
   PlanDeliveryWorker,
+  offboardingFollowUps,
+  offboardingTriggerOf,
   plannedEventId,
 } from '@lineage/offboarding';
 import type { RawRecord } from '@lineage/pipeline';
@@ -241,14 +244,37 @@ describe('offboarding: leaver events become stored, signed, delivered plans', ()
 
     const again = await h.pipeline.ingest([aliceLeft()]);
     expect(again.outcomes.flat().map((o) => o.status)).toEqual(['duplicate']);
-    // Even if the accepted event reached the service a second time (another replica), the trigger has its plan.
+    // Even if another replica planned the same trigger again, the trigger has its plan.
     const decoded = h.pipeline.decode(aliceLeft()).events[0]!.event;
-    await h.service.onCommitted([decoded]);
+    expect(await h.service.plan(offboardingTriggerOf(decoded)!)).toBeNull();
+    await h.service.onCommitted();
     await h.service.deliveriesSettled();
 
     expect((await h.store.listPlans({ first: 10 })).totalCount).toBe(1);
     expect(receiver.requests).toHaveLength(1);
     expect(h.published).toHaveLength(1);
+  });
+
+  it('a crash between the commit and the plan loses nothing: start-up makes the plan', async () => {
+    // The leaver event commits with its follow-up, and the process dies before planning:
+    // a pipeline that records follow-ups but has no offboarding listener behind it.
+    const crashed = new IngestionPipeline(h.store);
+    crashed.addFollowUps(offboardingFollowUps);
+    await crashed.ingest([...company(), aliceLeft()]);
+    expect((await h.store.listPlans({ first: 10 })).totalCount).toBe(0);
+    expect(await h.store.pendingFollowUps(PLAN_FOLLOW_UP, 10)).toHaveLength(1);
+
+    // What start-up does.
+    await h.service.onApplicationBootstrap();
+    await h.service.deliveriesSettled();
+    expect((await h.store.listPlans({ first: 10 })).items.map((p) => p.subjectId)).toEqual(['person:alice']);
+    expect(receiver.requests).toHaveLength(1);
+    expect(await h.store.pendingFollowUps(PLAN_FOLLOW_UP, 10)).toEqual([]);
+
+    // And again: nothing more to do.
+    await h.service.onApplicationBootstrap();
+    await h.service.deliveriesSettled();
+    expect(receiver.requests).toHaveLength(1);
   });
 
   it('a person who joins again supersedes the open plan; other plans stand', async () => {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EpochMs } from '@lineage/domain';
 import { DomainError } from '@lineage/domain';
-import type { RawRecord, RecordOutcome } from '@lineage/pipeline';
+import type { RawRecord, RecordOutcome, RecordRejection } from '@lineage/pipeline';
 import { IngestionPipeline, StoreUnavailableError } from '@lineage/pipeline';
 import { Clock } from './clock';
 
@@ -77,8 +77,7 @@ export class ProductEventWriter {
 }
 
 /** A rejection names an event field (`data.ownerId`); callers know it as an argument (`ownerId`). */
-function asBadInput(rejection: RecordOutcome): DomainError {
-  if (rejection.status !== 'rejected') throw new Error('not a rejection');
+function asBadInput(rejection: RecordRejection): DomainError {
   const field = rejection.field?.replace(/^data\./, '');
   return new DomainError('BAD_USER_INPUT', rejection.reason.replace(/^data\./, ''), field);
 }

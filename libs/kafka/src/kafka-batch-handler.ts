@@ -1,4 +1,4 @@
-import { parseJson, REDACTED, redactSecrets, SECRET_REASON } from '@lineage/events';
+import { SECRET_REASON } from '@lineage/events';
 import type { IngestionPipeline, IngestResult, RawRecord, RecordOutcome } from '@lineage/pipeline';
 import { fromKafkaBinary } from './kafka-binary-decoder';
 import type { KafkaLog } from './kafka-log';
@@ -155,18 +155,8 @@ export function deadLetterMessage(
   if (secret) headers.set(DLQ_HEADERS.redacted, Buffer.from('true', 'utf8'));
   else headers.delete(DLQ_HEADERS.redacted);
   return secret
-    ? { topic: dlqTopic, key: null, value: redactedBytes(record), headers }
+    ? { topic: dlqTopic, key: null, value: rejection.raw, headers }
     : { topic: dlqTopic, key: message.key, value: message.value, headers };
-}
-
-/** The record's JSON (the event a binary-mode message made, else its parsed bytes) with every secret redacted. */
-function redactedBytes(record: RawRecord): Buffer {
-  let value = record.value;
-  if (value === undefined) {
-    const parsed = parseJson(record.bytes);
-    value = parsed.ok ? parsed.value : REDACTED;
-  }
-  return Buffer.from(JSON.stringify(redactSecrets(value).value), 'utf8');
 }
 
 function deadLetterMessages(

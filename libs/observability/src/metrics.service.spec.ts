@@ -35,8 +35,9 @@ describe('MetricsService', () => {
           source: 'hr/w',
           type: 'hr.person.joined',
           id: null,
+          raw: Buffer.from('{}'),
         },
-        { status: 'rejected', reason: 'malformed JSON', field: null, source: null, type: null, id: null },
+        { status: 'rejected', reason: 'malformed JSON', field: null, source: null, type: null, id: null, raw: Buffer.from('{') },
       ],
     });
     report({ durationMs: 3, outcomes: [accepted('hr/w', 'hr.person.left', '3')] });

@@ -1,4 +1,4 @@
-import type { AcceptedEvent, EpochMs, NodeKind, OffboardingTrigger } from '@lineage/domain';
+import type { AcceptedEvent, EpochMs, FollowUp, NodeKind, OffboardingTrigger } from '@lineage/domain';
 import type { CanonicalEventType } from '@lineage/events';
 
 /**
@@ -45,4 +45,17 @@ function triggerFrom(
     };
   }
   return null;
+}
+
+/** Follow-up kinds: recorded with the event in its transaction, done after it commits. */
+export const PLAN_FOLLOW_UP = 'offboarding.plan';
+export const SUPERSEDE_FOLLOW_UP = 'offboarding.supersede';
+
+/** What an accepted event leaves for offboarding to do once it has committed. */
+export function offboardingFollowUps(event: AcceptedEvent): FollowUp[] {
+  const trigger = offboardingTriggerOf(event);
+  if (trigger) return [{ kind: PLAN_FOLLOW_UP, payload: JSON.stringify(trigger) }];
+  const rejoin = rejoinOf(event);
+  if (rejoin) return [{ kind: SUPERSEDE_FOLLOW_UP, payload: JSON.stringify(rejoin) }];
+  return [];
 }

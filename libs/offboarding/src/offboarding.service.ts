@@ -1,7 +1,6 @@
-import type { BeforeApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import type { BeforeApplicationShutdown, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type {
-  AcceptedEvent,
   EpochMs,
   GraphStore,
   OffboardingPlan,
@@ -11,7 +10,10 @@ import type {
 import { GRAPH_STORE, planOffboarding } from '@lineage/domain';
 import { LineageConfig } from '@lineage/config';
 import { IngestionPipeline } from '@lineage/pipeline';
-import { offboardingTriggerOf, rejoinOf } from './offboarding-triggers';
+import { PLAN_FOLLOW_UP, SUPERSEDE_FOLLOW_UP, offboardingFollowUps } from './offboarding-triggers';
+
+/** How many follow-ups one store read fetches. */
+const FOLLOW_UP_PAGE = 100;
 import type { DeliveryPolicy, PublishedListener } from './plan-delivery-worker';
 import { DEFAULT_DELIVERY_POLICY, PlanDeliveryWorker } from './plan-delivery-worker';
 import { DEFAULT_WEBHOOK_TIMEOUT_MS } from './webhook-plan-channel';
@@ -45,11 +47,13 @@ export type PlannedListener = (plan: OffboardingPlan) => void;
  * stored (and so served over GraphQL), `onPublished` when a channel accepted it.
  */
 @Injectable()
-export class OffboardingService implements OnModuleInit, BeforeApplicationShutdown {
+export class OffboardingService implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Offboarding');
   private readonly plannedListeners: PlannedListener[] = [];
   private readonly policy: OffboardingPolicy;
   private readonly options: OffboardingOptions;
+  private draining: Promise<void> | null = null;
+  private drainAgain = false;
 
   constructor(
     @Inject(GRAPH_STORE) private readonly store: GraphStore,
@@ -63,7 +67,8 @@ export class OffboardingService implements OnModuleInit, BeforeApplicationShutdo
   }
 
   onModuleInit(): void {
-    this.pipeline.onCommitted((events) => this.onCommitted(events));
+    this.pipeline.addFollowUps(offboardingFollowUps);
+    this.pipeline.onCommitted((events) => (events.some((e) => e.followUps?.length) ? this.onCommitted() : undefined));
     this.worker.start();
   }
 
@@ -88,53 +93,68 @@ export class OffboardingService implements OnModuleInit, BeforeApplicationShutdo
   }
 
   /**
-   * The pipeline's commit listener. Plans first, then supersessions, so that a leave and a rejoin
-   * in one batch end with the plan superseded whatever their order in it.
+   * After a commit, do the follow-ups it recorded: plans first, then supersessions, so that a
+   * leave and a rejoin in one batch end with the plan superseded whatever their order in it. The
+   * follow-ups come from the store, not from memory: what a crash interrupted is still there, and
+   * start-up does it (`onApplicationBootstrap`). Runs never overlap; a call during a run makes
+   * one more run after it.
    */
-  async onCommitted(events: readonly AcceptedEvent[]): Promise<void> {
-    let saved = 0;
-    for (const event of events) {
-      const trigger = offboardingTriggerOf(event);
-      if (!trigger) continue;
-      try {
-        if (await this.plan(trigger)) saved++;
-      } catch (error) {
-        this.reportFailure('offboarding plan not created', event, trigger.subjectId, error);
-      }
+  async onCommitted(): Promise<void> {
+    if (this.draining) {
+      this.drainAgain = true;
+      return this.draining;
     }
-    for (const event of events) {
-      const rejoin = rejoinOf(event);
-      if (!rejoin) continue;
+    this.draining = (async () => {
       try {
-        const superseded = await this.store.supersedePlans(rejoin.personId, rejoin.at);
-        if (superseded > 0)
-          this.logger.log({
-            msg: 'offboarding plans superseded by a rejoin',
-            eventId: event.id,
-            subject: rejoin.personId,
-            plans: superseded,
-          });
-      } catch (error) {
-        this.reportFailure('offboarding plans not superseded', event, rejoin.personId, error);
+        do {
+          this.drainAgain = false;
+          await this.drain();
+        } while (this.drainAgain);
+      } finally {
+        this.draining = null;
       }
-    }
+    })();
+    return this.draining;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.onCommitted();
+  }
+
+  private async drain(): Promise<void> {
+    const saved = await this.each(PLAN_FOLLOW_UP, async (payload) => {
+      const trigger = JSON.parse(payload) as OffboardingTrigger;
+      return (await this.plan(trigger)) !== null;
+    });
+    await this.each(SUPERSEDE_FOLLOW_UP, async (payload) => {
+      const rejoin = JSON.parse(payload) as { personId: string; at: number };
+      const superseded = await this.store.supersedePlans(rejoin.personId, rejoin.at);
+      if (superseded > 0) this.logger.log({ msg: 'offboarding plans superseded by a rejoin', subject: rejoin.personId, plans: superseded });
+      return false;
+    });
     if (saved > 0) void this.worker.kick();
   }
 
   /**
-   * The event itself is committed by now: throwing would only make the transport redeliver it as
-   * a duplicate, which plans nothing. So say loudly which event was not acted on (an operator can
-   * call `plan` for it again) and go on with the others.
+   * Do every pending follow-up of `kind` once; one that fails stays pending (logged loudly) and
+   * is tried again on the next run. Returns how many did something.
    */
-  private reportFailure(msg: string, event: AcceptedEvent, subject: string, error: unknown): void {
-    this.logger.error({
-      msg,
-      eventId: event.id,
-      source: event.source,
-      type: event.type,
-      subject,
-      error: error instanceof Error ? error.message : String(error),
-    });
+  private async each(kind: string, work: (payload: string) => Promise<boolean>): Promise<number> {
+    const failed = new Set<string>();
+    let done = 0;
+    for (;;) {
+      const pending = (await this.store.pendingFollowUps(kind, FOLLOW_UP_PAGE + failed.size)).filter((f) => !failed.has(f.key));
+      if (pending.length === 0) return done;
+      for (const followUp of pending) {
+        try {
+          if (await work(followUp.payload)) done++;
+          await this.store.completeFollowUp(followUp.key);
+        } catch (error) {
+          failed.add(followUp.key);
+          this.logger.error({ msg: `offboarding follow-up not done; it stays pending`, kind, key: followUp.key, error: error instanceof Error ? error.message : String(error) });
+        }
+      }
+    }
   }
 
   /** Compute, store and queue the plan for one trigger. Null when the trigger already has a plan. */

@@ -22,16 +22,22 @@ export interface RawRecord {
   readonly rejection?: { readonly reason: string; readonly field: string | null };
 }
 
+/** Why a record was refused, and what is known of it. */
+export interface RecordRejection {
+  readonly reason: string;
+  readonly field: string | null;
+  readonly source: string | null;
+  readonly id: string | null;
+  readonly type: string | null;
+}
+
 export type RecordOutcome =
   | { readonly status: 'accepted' | 'duplicate'; readonly source: string; readonly id: string; readonly type: string }
-  | {
+  | (RecordRejection & {
       readonly status: 'rejected';
-      readonly reason: string;
-      readonly field: string | null;
-      readonly source: string | null;
-      readonly id: string | null;
-      readonly type: string | null;
-    };
+      /** The bytes the dead-letter store keeps: the original ones, or the event redacted when it carried a secret. */
+      readonly raw: Buffer;
+    });
 
 /** A native record may yield several events: each record has one outcome per event (at least one). */
 export interface IngestResult {

@@ -1,7 +1,10 @@
-import type { AcceptedEvent, DeadLetter, GraphWriter } from '@lineage/domain';
+import type { AcceptedEvent, BatchApplier, DeadLetter, FollowUp } from '@lineage/domain';
 import type { CanonicalEvent, Decoded } from '@lineage/events';
 import { SECRET_REASON, decodeNative, parseJson, redactSecrets, transformEvent, validateCanonical } from '@lineage/events';
-import type { IngestOptions, IngestResult, RawRecord, RecordOutcome } from './ingest-types';
+import type { IngestOptions, IngestResult, RawRecord, RecordOutcome, RecordRejection } from './ingest-types';
+
+/** The follow-ups an accepted event asks for (written with it, in its transaction). */
+export type FollowUpProvider = (event: AcceptedEvent) => readonly FollowUp[];
 
 /** Called after a batch has committed, with the events it accepted (never duplicates). */
 export type CommitListener = (accepted: readonly AcceptedEvent[]) => void | Promise<void>;
@@ -30,7 +33,7 @@ export class StoreUnavailableError extends Error {
 
 interface Decoding {
   readonly events: { readonly event: AcceptedEvent }[];
-  readonly rejected: RecordOutcome | null;
+  readonly rejected: RecordRejection | null;
   /** The parsed JSON, when parsing got that far. */
   readonly value?: unknown;
 }
@@ -45,17 +48,26 @@ interface Decoding {
 export class IngestionPipeline {
   private readonly commitListeners: CommitListener[] = [];
   private readonly batchListeners: BatchListener[] = [];
+  private readonly followUpProviders: FollowUpProvider[] = [];
   private inFlight = 0;
   private drained: (() => void)[] = [];
 
   constructor(
-    private readonly store: GraphWriter,
+    private readonly store: BatchApplier,
     private readonly retry: RetryPolicy = DEFAULT_RETRY,
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   ) {}
 
   onCommitted(listener: CommitListener): void {
     this.commitListeners.push(listener);
+  }
+
+  /**
+   * Work to do after commit that must survive a crash (an offboarding plan): the provider names
+   * it per event, the store records it with the event, its consumer reads it back from the store.
+   */
+  addFollowUps(provider: FollowUpProvider): void {
+    this.followUpProviders.push(provider);
   }
 
   onBatch(listener: BatchListener): void {
@@ -65,7 +77,7 @@ export class IngestionPipeline {
   /** Decode and validate one record without touching the store. */
   decode(record: RawRecord): Decoding {
     if (record.rejection) {
-      return { events: [], rejected: { status: 'rejected', reason: record.rejection.reason, field: record.rejection.field, source: null, id: null, type: null } };
+      return { events: [], rejected: { reason: record.rejection.reason, field: record.rejection.field, source: null, id: null, type: null } };
     }
     let value: unknown = record.value;
     if (value === undefined) {
@@ -78,7 +90,7 @@ export class IngestionPipeline {
     const native = decodeNative(value, record.headers ? { headers: record.headers } : undefined);
     if (native) {
       if (!native.ok) {
-        return { value, events: [], rejected: { status: 'rejected', reason: `${native.format ?? 'native'}: ${native.reason}`, field: native.field, source: native.format, id: null, type: null } };
+        return { value, events: [], rejected: { reason: `${native.format ?? 'native'}: ${native.reason}`, field: native.field, source: native.format, id: null, type: null } };
       }
       candidates = native.value.events;
     }
@@ -87,7 +99,7 @@ export class IngestionPipeline {
     for (const candidate of candidates) {
       const validated = validateCanonical(candidate);
       if (!validated.ok) return { value, events: [], rejected: rejection(validated) };
-      events.push({ event: transformEvent(validated.value) });
+      events.push({ event: this.withFollowUps(transformEvent(validated.value)) });
     }
     return { events, rejected: null };
   }
@@ -104,9 +116,10 @@ export class IngestionPipeline {
       for (const record of records) {
         const decoding = this.decode(record);
         if (decoding.rejected) {
-          const rejected = decoding.rejected as Extract<RecordOutcome, { status: 'rejected' }>;
+          const rejected = decoding.rejected;
+          const raw = deadLetterBytes(record, decoding.value, rejected.reason);
           deadLetters.push({
-            raw: deadLetterBytes(record, decoding.value, rejected.reason),
+            raw,
             reason: rejected.reason,
             field: rejected.field,
             origin: record.origin,
@@ -114,7 +127,7 @@ export class IngestionPipeline {
             type: rejected.type,
             receivedAt,
           });
-          plan.push(rejected);
+          plan.push({ status: 'rejected', ...rejected, raw });
           continue;
         }
         const indexes: number[] = [];
@@ -147,13 +160,19 @@ export class IngestionPipeline {
     }
   }
 
+  private withFollowUps(event: AcceptedEvent): AcceptedEvent {
+    if (this.followUpProviders.length === 0) return event;
+    const followUps = this.followUpProviders.flatMap((provide) => provide(event));
+    return followUps.length === 0 ? event : { ...event, followUps };
+  }
+
   /** Resolves once no batch is in flight: graceful shutdown waits on it. */
   async drain(): Promise<void> {
     if (this.inFlight === 0) return;
     await new Promise<void>((resolve) => this.drained.push(resolve));
   }
 
-  private async applyWithRetry(batch: Parameters<GraphWriter['applyBatch']>[0]) {
+  private async applyWithRetry(batch: Parameters<BatchApplier['applyBatch']>[0]) {
     let delay = this.retry.initialDelayMs;
     for (let attempt = 1; ; attempt++) {
       try {
@@ -176,8 +195,8 @@ function deadLetterBytes(record: RawRecord, value: unknown, reason: string): Buf
   return Buffer.from(JSON.stringify(redactSecrets(value).value), 'utf8');
 }
 
-function rejection(decoded: Extract<Decoded<unknown>, { ok: false }>): RecordOutcome {
-  return { status: 'rejected', reason: decoded.reason, field: decoded.field, source: decoded.source, id: null, type: decoded.type };
+function rejection(decoded: Extract<Decoded<unknown>, { ok: false }>): RecordRejection {
+  return { reason: decoded.reason, field: decoded.field, source: decoded.source, id: null, type: decoded.type };
 }
 
 export type { CanonicalEvent };

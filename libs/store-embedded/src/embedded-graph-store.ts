@@ -23,6 +23,7 @@ import type {
   Page,
   PageRequest,
   PendingDelivery,
+  PendingFollowUp,
   TimelineEntry,
 } from '@lineage/domain';
 import { migrate } from './sqlite-migrations';
@@ -101,6 +102,14 @@ export class EmbeddedGraphStore implements GraphStore {
 
   async checkpoint(stream: string): Promise<string | null> {
     return this.ledger.checkpoint(stream);
+  }
+
+  async pendingFollowUps(kind: string, limit: number): Promise<PendingFollowUp[]> {
+    return this.ledger.pendingFollowUps(kind, limit);
+  }
+
+  async completeFollowUp(key: string): Promise<void> {
+    this.ledger.completeFollowUp(key);
   }
 
   async getNode(id: string): Promise<GraphNode | null> {

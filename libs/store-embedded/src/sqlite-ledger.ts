@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { DeadLetterRecord, IngestionStatus, Page, PageRequest, SourceStatus } from '@lineage/domain';
+import type { DeadLetterRecord, IngestionStatus, Page, PageRequest, PendingFollowUp, SourceStatus } from '@lineage/domain';
 import { decodeCursor, pageOf } from '@lineage/domain';
 
 /** Ingestion bookkeeping on the embedded store: counters, dead letters, checkpoints. */
@@ -8,6 +8,8 @@ export class SqliteLedger {
   private readonly deadLetterCount: Database.Statement;
   private readonly deadLetterPage: Database.Statement;
   private readonly checkpointOf: Database.Statement;
+  private readonly pendingOfKind: Database.Statement;
+  private readonly deleteFollowUp: Database.Statement;
 
   constructor(db: Database.Database) {
     this.counters = db.prepare(
@@ -18,6 +20,8 @@ export class SqliteLedger {
       'SELECT seq, received_at AS receivedAt, origin, source, type, reason, field, raw FROM dead_letters WHERE seq > ? ORDER BY seq LIMIT ?',
     );
     this.checkpointOf = db.prepare('SELECT position FROM checkpoints WHERE stream = ?');
+    this.pendingOfKind = db.prepare('SELECT key, kind, payload FROM follow_ups WHERE kind = ? ORDER BY seq LIMIT ?');
+    this.deleteFollowUp = db.prepare('DELETE FROM follow_ups WHERE key = ?');
   }
 
   status(): IngestionStatus {
@@ -31,6 +35,14 @@ export class SqliteLedger {
     const after = page.after ? Number(decodeCursor(page.after, 1)[0]) : 0;
     const rows = this.deadLetterPage.all(after, page.first + 1) as DeadLetterRecord[];
     return pageOf(rows, page.first, (letter) => [letter.seq], (this.deadLetterCount.get() as { n: number }).n);
+  }
+
+  pendingFollowUps(kind: string, limit: number): PendingFollowUp[] {
+    return this.pendingOfKind.all(kind, limit) as PendingFollowUp[];
+  }
+
+  completeFollowUp(key: string): void {
+    this.deleteFollowUp.run(key);
   }
 
   checkpoint(stream: string): string | null {

@@ -161,6 +161,19 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       ANALYZE sqlite_schema;
     `,
   },
+  {
+    version: 5,
+    name: 'follow-ups',
+    sql: `
+      CREATE TABLE follow_ups (
+        seq     INTEGER PRIMARY KEY,
+        key     TEXT NOT NULL UNIQUE,
+        kind    TEXT NOT NULL,
+        payload TEXT NOT NULL
+      );
+      CREATE INDEX follow_ups_by_kind ON follow_ups (kind, seq);
+    `,
+  },
 ];
 
 export function migrate(db: Database.Database): number[] {

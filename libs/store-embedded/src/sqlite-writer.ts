@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { BatchOutcome, EventOutcome, GraphFact, GraphRelationship, IngestBatch, LoadedState, NodeState } from '@lineage/domain';
-import { applyFacts, relKeyString, stateRequest } from '@lineage/domain';
+import { applyFacts, followUpKey, relKeyString, stateRequest } from '@lineage/domain';
 import type { NodeRow, RelationshipRow } from './sqlite-rows';
 import { NODE_COLUMNS, RELATIONSHIP_COLUMNS, fromNodeState, fromRelationship, toNodeState, toRelationship } from './sqlite-rows';
 
@@ -26,6 +26,7 @@ export class SqliteWriter {
   private readonly bumpCounter: Database.Statement;
   private readonly insertDeadLetter: Database.Statement;
   private readonly upsertCheckpoint: Database.Statement;
+  private readonly insertFollowUp: Database.Statement;
   private readonly run: Database.Transaction<(batch: IngestBatch) => BatchOutcome>;
 
   constructor(private readonly db: Database.Database) {
@@ -67,6 +68,7 @@ export class SqliteWriter {
     this.upsertCheckpoint = db.prepare(
       'INSERT INTO checkpoints (stream, position, updated_at) VALUES (?, ?, ?) ON CONFLICT (stream) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at',
     );
+    this.insertFollowUp = db.prepare('INSERT OR IGNORE INTO follow_ups (key, kind, payload) VALUES (?, ?, ?)');
     this.run = db.transaction((batch: IngestBatch) => this.applyInTransaction(batch));
   }
 
@@ -101,6 +103,9 @@ export class SqliteWriter {
       entry.lastEventTime = Math.max(entry.lastEventTime ?? event.time, event.time);
       for (const entityId of event.entityIds) this.insertEntityEvent.run(entityId, event.time, inserted.lastInsertRowid);
       for (const fact of event.facts) facts.push(fact);
+      for (const followUp of event.followUps ?? []) {
+        this.insertFollowUp.run(followUpKey(followUp.kind, event.source, event.id), followUp.kind, followUp.payload);
+      }
     }
 
     if (facts.length > 0) this.writeFacts(facts);

@@ -6,13 +6,14 @@ import {
   recordEvents,
   saveCheckpoint,
   writeDeadLetters,
+  writeFollowUps,
   writeTimeline,
 } from './neo4j-ledger';
 import type { Neo4jSessions, QueryRunner } from './neo4j-session';
 
 /**
  * One ingest batch, one managed write transaction: idempotency records, the graph changes of the
- * accepted events, their timeline entries, the counters, the dead letters and the stream
+ * accepted events, their timeline entries and follow-ups, the counters, the dead letters and the stream
  * checkpoint commit together or not at all. `executeWrite` retries the whole work function on a
  * transient error, and the function keeps nothing outside the transaction, so a retry starts
  * from what the database holds.
@@ -28,6 +29,7 @@ export async function writeBatch(tx: QueryRunner, batch: IngestBatch): Promise<B
   const facts = accepted.flatMap((event) => event.facts);
   if (facts.length > 0) await writeFacts(tx, facts);
   await writeTimeline(tx, accepted);
+  await writeFollowUps(tx, accepted, receivedAt);
   await bumpCounters(tx, counterRows(batch, outcomes));
   await writeDeadLetters(tx, batch.deadLetters);
   if (batch.checkpoint) await saveCheckpoint(tx, batch.checkpoint, receivedAt);

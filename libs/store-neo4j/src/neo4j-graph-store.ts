@@ -1,4 +1,5 @@
 import type {
+  PendingFollowUp,
   ApiKeyRecord,
   BatchOutcome,
   BlastRadius,
@@ -154,6 +155,14 @@ export class Neo4jGraphStore implements GraphStore {
 
   async checkpoint(stream: string): Promise<string | null> {
     return this.ledger.checkpoint(stream);
+  }
+
+  async pendingFollowUps(kind: string, limit: number): Promise<PendingFollowUp[]> {
+    return this.ledger.pendingFollowUps(kind, limit);
+  }
+
+  async completeFollowUp(key: string): Promise<void> {
+    return this.ledger.completeFollowUp(key);
   }
 
   // ---- graph reads ----

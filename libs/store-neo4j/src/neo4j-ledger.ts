@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type {
+  PendingFollowUp,
   AcceptedEvent,
   DeadLetter,
   DeadLetterRecord,
@@ -11,7 +12,7 @@ import type {
   PageRequest,
   SourceStatus,
 } from '@lineage/domain';
-import { decodeCursor, pageOf } from '@lineage/domain';
+import { decodeCursor, followUpKey, pageOf } from '@lineage/domain';
 import type { Neo4jSessions, QueryRunner } from './neo4j-session';
 import { run } from './neo4j-session';
 import { SEQUENCES, reserveSequence } from './neo4j-sequences';
@@ -70,6 +71,27 @@ CREATE (:DeadLetter {seq: d.seq, raw: d.raw, reason: d.reason, field: d.field, o
 export const SAVE_CHECKPOINT = `
 MERGE (c:Checkpoint {stream: $stream})
 SET c.position = $position, c.updatedAt = $updatedAt`;
+
+export const WRITE_FOLLOW_UPS = `
+UNWIND $rows AS f
+MERGE (x:FollowUp {key: f.key})
+ON CREATE SET x.kind = f.kind, x.payload = f.payload, x.createdAt = f.createdAt`;
+
+export const PENDING_FOLLOW_UPS = `
+MATCH (x:FollowUp {kind: $kind})
+RETURN x.key AS key, x.kind AS kind, x.payload AS payload
+ORDER BY x.createdAt, x.key
+LIMIT $limit`;
+
+export const COMPLETE_FOLLOW_UP = 'MATCH (x:FollowUp {key: $key}) DELETE x';
+
+/** The follow-ups of the batch's new events, in the batch's transaction. */
+export async function writeFollowUps(tx: QueryRunner, accepted: readonly AcceptedEvent[], at: EpochMs): Promise<void> {
+  const rows = accepted.flatMap((event) =>
+    (event.followUps ?? []).map((f) => ({ key: followUpKey(f.kind, event.source, event.id), kind: f.kind, payload: f.payload, createdAt: at })),
+  );
+  if (rows.length > 0) await run(tx, WRITE_FOLLOW_UPS, { rows });
+}
 
 /** Outcome of each event of the batch, in order: the first of two events with one key in a batch wins. */
 export async function recordEvents(
@@ -243,6 +265,19 @@ export class Neo4jLedger {
       );
       return pageOf(rows, page.first, (letter) => [letter.seq], await countDeadLetters(tx));
     });
+  }
+
+  async pendingFollowUps(kind: string, limit: number): Promise<PendingFollowUp[]> {
+    const records = await this.sessions.read((tx) => run(tx, PENDING_FOLLOW_UPS, { kind, limit }));
+    return records.map((record) => ({
+      key: readString(record.get('key'), 'follow-up key'),
+      kind: readString(record.get('kind'), 'follow-up kind'),
+      payload: readString(record.get('payload'), 'follow-up payload'),
+    }));
+  }
+
+  async completeFollowUp(key: string): Promise<void> {
+    await this.sessions.write((tx) => run(tx, COMPLETE_FOLLOW_UP, { key }));
   }
 
   async checkpoint(stream: string): Promise<string | null> {

@@ -83,7 +83,7 @@ describe('loadMigrations', () => {
 describe('the repository schema', () => {
   it('is found above the adapter and every statement is idempotent', () => {
     const migrations = loadMigrations(findSchemaDir());
-    expect(migrations.map((m) => m.version)).toEqual([1, 2]);
+    expect(migrations.map((m) => m.version)).toEqual([1, 2, 3]);
     for (const statement of migrations.flatMap((m) => m.statements)) {
       expect(statement).toMatch(/^CREATE (CONSTRAINT|INDEX) [a-z_]+ IF NOT EXISTS FOR /);
     }

@@ -46,6 +46,7 @@ export const BOOKKEEPING_LABELS = [
   'PlanDelivery',
   'ApiKey',
   'SchemaMigration',
+  'FollowUp',
 ] as const;
 
 /** `A|B|C`: a relationship type expression matching any of `types`. */

@@ -12,6 +12,23 @@ import type { OffboardingContext, OffboardingPlan } from '../offboarding/offboar
  * the store: no method's number of round trips grows with the size of the graph.
  */
 
+/**
+ * Work an accepted event asks for once it has committed (an offboarding plan). It is written in
+ * the event's own transaction, so a crash between the commit and the work cannot lose it: what
+ * is still pending at start-up is done then.
+ */
+export interface FollowUp {
+  /** What kind of work (`offboarding.plan`); each kind has one consumer. */
+  readonly kind: string;
+  /** What the consumer needs, as JSON. */
+  readonly payload: string;
+}
+
+export interface PendingFollowUp extends FollowUp {
+  /** Stable: the kind, the event's source and id. */
+  readonly key: string;
+}
+
 /** An event that passed validation, with the facts its transform produced. */
 export interface AcceptedEvent {
   readonly source: string;
@@ -24,6 +41,8 @@ export interface AcceptedEvent {
   /** The entities whose timeline this event belongs on. */
   readonly entityIds: readonly string[];
   readonly facts: readonly GraphFact[];
+  /** Recorded with the event when it is new (never for a duplicate). */
+  readonly followUps?: readonly FollowUp[];
 }
 
 /** Input that could not be accepted, kept with its original bytes. */
@@ -106,11 +125,19 @@ export interface BlastRadiusQuery {
   readonly asOf: EpochMs;
 }
 
-export interface GraphWriter {
+/** What the ingestion pipeline needs of a store. */
+export interface BatchApplier {
   /** Apply a batch atomically: events not seen before (by source + id) apply, the rest are duplicates. */
   applyBatch(batch: IngestBatch): Promise<BatchOutcome>;
+}
+
+export interface GraphWriter extends BatchApplier {
   /** The last position written for a resumable stream. */
   checkpoint(stream: string): Promise<string | null>;
+  /** Follow-ups of `kind` not done yet, oldest first. */
+  pendingFollowUps(kind: string, limit: number): Promise<PendingFollowUp[]>;
+  /** A follow-up is done: it is removed. */
+  completeFollowUp(key: string): Promise<void>;
 }
 
 export interface GraphReader {
@@ -180,6 +207,11 @@ export interface ApiKeyRepository {
   findApiKey(id: string): Promise<ApiKeyRecord | null>;
   listApiKeys(): Promise<ApiKeyRecord[]>;
   revokeApiKey(id: string, at: EpochMs): Promise<boolean>;
+}
+
+/** The key of an event's follow-up of one kind. */
+export function followUpKey(kind: string, eventSource: string, eventId: string): string {
+  return JSON.stringify([kind, eventSource, eventId]);
 }
 
 export interface GraphStore extends GraphWriter, GraphReader, IngestionLedger, FindingsReader, PlanRepository, ApiKeyRepository {
