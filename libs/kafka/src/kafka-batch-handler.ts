@@ -1,5 +1,6 @@
 import { SECRET_REASON } from '@lineage/events';
 import type { IngestionPipeline, IngestResult, RawRecord, RecordOutcome } from '@lineage/pipeline';
+import { countOutcomes } from '@lineage/pipeline';
 import { fromKafkaBinary } from './kafka-binary-decoder';
 import type { KafkaLog } from './kafka-log';
 import { errorFields, silentKafkaLog } from './kafka-log';
@@ -184,23 +185,6 @@ export function nextPositions(messages: readonly KafkaMessage[]): PartitionPosit
   return [...last.values()];
 }
 
-function countOutcomes(result: IngestResult): { accepted: number; duplicates: number; rejected: number } {
-  const counts = { accepted: 0, duplicates: 0, rejected: 0 };
-  for (const outcome of result.outcomes.flat()) {
-    switch (outcome.status) {
-      case 'accepted':
-        counts.accepted++;
-        break;
-      case 'duplicate':
-        counts.duplicates++;
-        break;
-      case 'rejected':
-        counts.rejected++;
-        break;
-    }
-  }
-  return counts;
-}
 
 function batchFields(messages: readonly KafkaMessage[]): Record<string, string | number> {
   const first = messages[0]!;

@@ -48,3 +48,30 @@ export interface IngestOptions {
   /** Stored in the same transaction as the batch (a file's byte offset, for resuming). */
   readonly checkpoint?: { readonly stream: string; readonly position: string };
 }
+
+export interface OutcomeCounts {
+  readonly accepted: number;
+  readonly duplicates: number;
+  readonly rejected: number;
+}
+
+/** How many events of a result were accepted, duplicates or rejected. */
+export function countOutcomes(result: IngestResult): OutcomeCounts {
+  const counts = { accepted: 0, duplicates: 0, rejected: 0 };
+  for (const outcomes of result.outcomes) {
+    for (const outcome of outcomes) {
+      switch (outcome.status) {
+        case 'accepted':
+          counts.accepted++;
+          break;
+        case 'duplicate':
+          counts.duplicates++;
+          break;
+        case 'rejected':
+          counts.rejected++;
+          break;
+      }
+    }
+  }
+  return counts;
+}

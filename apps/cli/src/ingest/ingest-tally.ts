@@ -1,4 +1,5 @@
-import type { IngestResult, RecordOutcome } from '@lineage/pipeline';
+import type { IngestResult } from '@lineage/pipeline';
+import { countOutcomes } from '@lineage/pipeline';
 import type { FilePosition } from './file-position';
 
 /**
@@ -31,8 +32,7 @@ export class IngestTally {
   private counts = { records: 0, accepted: 0, duplicates: 0, rejected: 0 };
 
   add(result: IngestResult): IngestCounts {
-    const batch = { records: result.outcomes.length, accepted: 0, duplicates: 0, rejected: 0 };
-    for (const outcomes of result.outcomes) for (const outcome of outcomes) count(batch, outcome);
+    const batch = { records: result.outcomes.length, ...countOutcomes(result) };
     this.counts = {
       records: this.counts.records + batch.records,
       accepted: this.counts.accepted + batch.accepted,
@@ -47,19 +47,6 @@ export class IngestTally {
   }
 }
 
-function count(counts: { accepted: number; duplicates: number; rejected: number }, outcome: RecordOutcome): void {
-  switch (outcome.status) {
-    case 'accepted':
-      counts.accepted++;
-      break;
-    case 'duplicate':
-      counts.duplicates++;
-      break;
-    case 'rejected':
-      counts.rejected++;
-      break;
-  }
-}
 
 export function eventsPerSecond(counts: IngestCounts, durationMs: number): number {
   const events = counts.accepted + counts.duplicates;
