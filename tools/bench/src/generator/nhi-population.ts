@@ -53,10 +53,11 @@ import { FAMILY } from './stream-families';
 import { APPS, TEAMS } from './vocabulary';
 
 /**
- * The NHIs: by far the largest population (45 per person by default), so none is ever stored.
- * NHI i is created at a time that grows with i, and everything about it is recomputed from
- * (seed, i): an `identity` (kind, platform, creator; cheap, so creation chains can look their
- * ancestors up) and a `model` (credentials, grants, usage…: its whole life).
+ * The NHIs: by far the largest population (45 per person by default). NHI i is created at a
+ * time that grows with i. Its `identity` (kind, platform, creator, deletion) is drawn once for
+ * all NHIs, in index order, into a packed table: creation chains look their ancestors up there.
+ * Its `model` (credentials, grants, usage…: its whole life) is never stored but recomputed from
+ * (seed, i) whenever its events are needed.
  */
 
 export type CreatorRef =

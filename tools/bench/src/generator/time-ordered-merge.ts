@@ -4,7 +4,8 @@
  * Every entity (a person, an NHI, a role…) is a stream: a short list of events sorted by time,
  * recomputable from its index alone. A family lists streams whose first events are in
  * non-decreasing time order by index, so streams can be opened lazily, when the merge reaches
- * their first event. The heap holds one small cursor per open stream. A cursor keeps its
+ * their first event. There is one small cursor per open stream (in a heap, or in a calendar
+ * bucket while its next event is beyond the current day). A cursor keeps its
  * stream's plan only while the stream's next event is near (the burst around a creation); across
  * a long gap it lets go, and the plan is recomputed when the stream's turn comes: memory follows
  * the number of streams in a burst, not the number open.
