@@ -1,3 +1,5 @@
+import type { CanonicalEventType } from '@lineage/events';
+import { CANONICAL_EVENT_TYPES } from '@lineage/events';
 /**
  * The shape of what the generator emits: CloudEvents 1.0 in structured JSON mode, with the `data`
  * of PRODUCT.md's events table. Declared here, structurally, so the generator stands on its own;
@@ -82,29 +84,14 @@ export interface GeneratedEventData {
 
 export type GeneratedEventType = keyof GeneratedEventData;
 
-/** Every type the generator emits, in PRODUCT.md's order. */
-export const GENERATED_EVENT_TYPES: readonly GeneratedEventType[] = [
-  'hr.person.joined',
-  'hr.person.moved',
-  'hr.person.left',
-  'vendor.onboarded',
-  'vendor.contract.ended',
-  'iam.nhi.created',
-  'iam.nhi.deleted',
-  'iam.owner.assigned',
-  'iam.credential.created',
-  'iam.credential.rotated',
-  'iam.credential.deleted',
-  'iam.role.defined',
-  'iam.role.granted',
-  'iam.role.revoked',
-  'iam.trust.granted',
-  'iam.trust.revoked',
-  'audit.credential.used',
-  'ci.pipeline.ran',
-  'ci.secret.stored',
-  'workload.deployed',
-];
+/**
+ * Every type the generator emits: all of the canonical contract's, in its order. The assignment
+ * fails to compile if the generator's data shapes and the contract's types ever part ways.
+ */
+export const GENERATED_EVENT_TYPES: readonly GeneratedEventType[] = CANONICAL_EVENT_TYPES satisfies readonly GeneratedEventType[];
+// And the other way round: a canonical type the generator has no data shape for fails here.
+const everyCanonicalTypeIsGenerated: CanonicalEventType extends GeneratedEventType ? true : never = true;
+void everyCanonicalTypeIsGenerated;
 
 export interface CanonicalEventOfType<K extends GeneratedEventType> {
   readonly specversion: '1.0';
