@@ -18,6 +18,10 @@ export class LineageConfig {
   @IsString() @MinLength(1)
   LINEAGE_DATA_DIR = './data';
 
+  /** The embedded store's page cache in MiB: large graphs ingest and answer faster with more. */
+  @Transform(toInt) @IsInt() @Min(8) @Max(65536)
+  LINEAGE_SQLITE_CACHE_MB = 512;
+
   @Transform(blankToUndefined) @IsOptional() @IsString()
   NEO4J_URI?: string;
 

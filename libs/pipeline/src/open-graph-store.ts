@@ -6,7 +6,7 @@ import { EmbeddedGraphStore } from '@lineage/store-embedded';
 export async function openGraphStore(config: LineageConfig): Promise<GraphStore> {
   switch (config.LINEAGE_STORE) {
     case 'embedded':
-      return EmbeddedGraphStore.open({ dataDir: config.LINEAGE_DATA_DIR });
+      return EmbeddedGraphStore.open({ dataDir: config.LINEAGE_DATA_DIR, cacheMb: config.LINEAGE_SQLITE_CACHE_MB });
     case 'neo4j': {
       const { Neo4jGraphStore } = await import('@lineage/store-neo4j');
       return Neo4jGraphStore.connect({

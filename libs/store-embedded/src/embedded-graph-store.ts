@@ -38,7 +38,7 @@ import { SqliteWriter } from './sqlite-writer';
 export interface EmbeddedStoreOptions {
   /** Directory for `lineage.db`; `:memory:` for a throwaway store. */
   readonly dataDir: string;
-  /** Page cache in MiB (default 128). */
+  /** Page cache in MiB (default 128; the apps pass LINEAGE_SQLITE_CACHE_MB). */
   readonly cacheMb?: number;
 }
 

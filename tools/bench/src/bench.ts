@@ -10,6 +10,7 @@ import { Command } from 'commander';
 import type { INestApplication } from '@nestjs/common';
 import type { OwaspNhiRisk } from '@lineage/domain';
 import { DEFAULT_FINDINGS_POLICY, OWASP_NHI_RISKS } from '@lineage/domain';
+import { LineageConfig } from '@lineage/config';
 import { createHttpApp } from '@lineage/observability';
 import { IngestionPipeline } from '@lineage/pipeline';
 import { EMBEDDED_DB_FILE, EmbeddedGraphStore } from '@lineage/store-embedded';
@@ -35,6 +36,8 @@ interface BenchOptions {
 }
 
 const WEBHOOK_SECRET = 'bench-webhook-secret-0123456789';
+/** The apps' default page cache, so direct store reads are measured as the server would run them. */
+const CACHE_MB = new LineageConfig().LINEAGE_SQLITE_CACHE_MB;
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 
 async function main(): Promise<void> {
@@ -138,7 +141,7 @@ async function ingestFile(options: BenchOptions, file: string, events: number) {
 }
 
 async function measureQueries(options: BenchOptions) {
-  const store = EmbeddedGraphStore.open({ dataDir: join(options.workDir, 'file-store') });
+  const store = EmbeddedGraphStore.open({ dataDir: join(options.workDir, 'file-store'), cacheMb: CACHE_MB });
   const targets = sampleTargets({ people: options.scale, seed: options.seed }, options.queries);
   const asOf = TIMELINE_END;
   const repeatTo = <T>(list: readonly T[]) => Array.from({ length: options.queries }, (_, i) => list[i % list.length]!);
@@ -257,7 +260,7 @@ async function measureOffboarding(options: BenchOptions) {
 
 /** The same pipeline, one event per transaction: what batching buys. */
 async function ingestOnePerTransaction(options: BenchOptions, file: string) {
-  const store = EmbeddedGraphStore.open({ dataDir: freshDir(options, 'baseline-store') });
+  const store = EmbeddedGraphStore.open({ dataDir: freshDir(options, 'baseline-store'), cacheMb: CACHE_MB });
   const pipeline = new IngestionPipeline(store);
   log(`baseline: ${options.baselineEvents} events, one per transaction`);
   let count = 0;
