@@ -10,7 +10,14 @@ import { ensureBuilt, runCli } from './cli-harness';
  */
 
 interface DemoReportJson {
-  load: { events: number; alreadyLoaded: number; accepted: number; duplicates: number; rejected: number; stream: string };
+  load: {
+    events: number;
+    alreadyLoaded: number;
+    accepted: number;
+    duplicates: number;
+    rejected: number;
+    stream: string;
+  };
   examples: {
     leaver: { personId: string; orphaned: number } | null;
     lineage: { nhiId: string; accountableId: string | null; chain: string[] } | null;
@@ -45,7 +52,11 @@ it('loads the enterprise once and picks examples that the store confirms', async
   expect(leaver).not.toBeNull();
   expect(lineage).not.toBeNull();
   expect(blast).not.toBeNull();
-  expect(report.requests.map((r) => Object.values(r.variables)[0])).toEqual([leaver!.personId, lineage!.nhiId, blast!.credentialId]);
+  expect(report.requests.map((r) => Object.values(r.variables)[0])).toEqual([
+    leaver!.personId,
+    lineage!.nhiId,
+    blast!.credentialId,
+  ]);
 
   const store = EmbeddedGraphStore.open({ dataDir });
   try {
@@ -73,7 +84,12 @@ it('loads the enterprise once and picks examples that the store confirms', async
   const second = await runCli(['demo', '--people', PEOPLE, '--no-serve', '--json'], { env });
   expect(second.code).toBe(0);
   const again = JSON.parse(second.stdout) as DemoReportJson;
-  expect(again.load).toMatchObject({ events: report.load.events, alreadyLoaded: report.load.events, accepted: 0, duplicates: 0 });
+  expect(again.load).toMatchObject({
+    events: report.load.events,
+    alreadyLoaded: report.load.events,
+    accepted: 0,
+    duplicates: 0,
+  });
   expect(again.examples).toEqual(report.examples);
 
   // The banner form prints the examples as curl commands with those ids.
