@@ -52,6 +52,7 @@ function reportError(error: unknown, io: CliIo): number {
     io.stderr.write(`nhi-lineage: ${error.message}\n`);
     return EXIT_USAGE;
   }
+  // libs/config reports a bad environment as a plain Error with this prefix (it has no error class).
   if (error instanceof Error && error.message.startsWith('invalid configuration:')) {
     io.stderr.write(`nhi-lineage: ${error.message}\n`);
     return EXIT_USAGE;
@@ -84,11 +85,11 @@ function exitCodeOf(code: DomainErrorCode): number {
   }
 }
 
-function positiveInt(name: string) {
+function integerOption(name: string, min: number) {
   return (value: string): number => {
     const n = Number(value);
-    if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1)
-      throw new InvalidArgumentError(`${name} must be a positive integer.`);
+    if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < min)
+      throw new InvalidArgumentError(`${name} must be an integer of at least ${min}.`);
     return n;
   };
 }
@@ -115,7 +116,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option(
       '--batch-size <n>',
       'records per store transaction (default: LINEAGE_BATCH_SIZE)',
-      positiveInt('--batch-size'),
+      integerOption('--batch-size', 1),
     )
     .addOption(new Option('--progress <mode>', 'progress on stderr').choices(PROGRESS_MODES).default('auto'))
     .action(async (file: string, options: { fromStart: boolean; batchSize?: number; progress: ProgressMode }) => {
@@ -186,8 +187,8 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .description(
       'Load a demo enterprise through the ingestion pipeline (once), start the server and print example queries.',
     )
-    .option('--people <n>', 'people in the enterprise (25 to 50 NHIs each)', positiveInt('--people'), 400)
-    .option('--seed <n>', 'the generator seed: the same seed gives the same enterprise', positiveInt('--seed'), 42)
+    .option('--people <n>', 'people in the enterprise (25 to 50 NHIs each)', integerOption('--people', 2), 400)
+    .option('--seed <n>', 'the generator seed: the same seed gives the same enterprise', integerOption('--seed', 0), 42)
     .option('--no-serve', 'load and print the examples, but do not start the server')
     .option('--json', 'print the load and the examples as JSON instead of the banner')
     .action(async (options: { people: number; seed: number; serve: boolean; json?: boolean }) => {

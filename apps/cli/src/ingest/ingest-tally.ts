@@ -47,7 +47,6 @@ export class IngestTally {
   }
 }
 
-
 export function eventsPerSecond(counts: IngestCounts, durationMs: number): number {
   const events = counts.accepted + counts.duplicates;
   return durationMs > 0 ? Math.round((events * 1000) / durationMs) : 0;

@@ -21,7 +21,17 @@ class FakeCommittingPipeline {
     const outcomes = records.map((record): RecordOutcome[] => {
       const text = record.bytes.toString();
       if (!text.startsWith('{'))
-        return [{ status: 'rejected', reason: 'not JSON', field: null, source: null, id: null, type: null, raw: record.bytes }];
+        return [
+          {
+            status: 'rejected',
+            reason: 'not JSON',
+            field: null,
+            source: null,
+            id: null,
+            type: null,
+            raw: record.bytes,
+          },
+        ];
       const fresh = !this.seen.has(text);
       this.seen.add(text);
       return [{ status: fresh ? 'accepted' : 'duplicate', source: 's', id: text, type: 't' }];

@@ -1,6 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { Module } from '@nestjs/common';
 import type { ApiKeyRecord } from '@lineage/domain';
+import type { CreateApiKeyInput } from '@lineage/auth';
 import { AuthModule, ApiKeyService } from '@lineage/auth';
 import { LineageConfigModule } from '@lineage/config';
 import { PipelineModule } from '@lineage/pipeline';
@@ -44,7 +45,7 @@ export function keyView(record: ApiKeyRecord, now: number): KeyView {
 }
 
 /** Validate the options before any context opens, so a typo never touches the store. */
-export function parseCreateArgs(args: CreateKeyArgs) {
+export function parseCreateArgs(args: CreateKeyArgs): CreateApiKeyInput {
   return {
     role: parseRole(args.role),
     ownerId: parseOwner(args.owner),
@@ -66,7 +67,7 @@ export interface KeysOutput {
  */
 export async function createKey(
   app: INestApplicationContext,
-  input: ReturnType<typeof parseCreateArgs>,
+  input: CreateApiKeyInput,
   json: boolean,
   out: KeysOutput,
 ): Promise<void> {
