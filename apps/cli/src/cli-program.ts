@@ -12,6 +12,7 @@ import { demoBanner, prepareDemo, serveDemo } from './demo/demo-command';
 import { KeysCliModule, createKey, listKeys, parseCreateArgs, revokeKey } from './keys/keys-command';
 import type { KeysOutput } from './keys/keys-command';
 import { StderrLogger } from './stderr-logger';
+import { ConfigError } from '@lineage/config';
 
 /**
  * `nhi-lineage`: the command line. Each command opens a Nest application context over the
@@ -53,7 +54,7 @@ function reportError(error: unknown, io: CliIo): number {
     return EXIT_USAGE;
   }
   // libs/config reports a bad environment as a plain Error with this prefix (it has no error class).
-  if (error instanceof Error && error.message.startsWith('invalid configuration:')) {
+  if (error instanceof ConfigError) {
     io.stderr.write(`nhi-lineage: ${error.message}\n`);
     return EXIT_USAGE;
   }

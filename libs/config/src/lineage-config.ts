@@ -86,19 +86,26 @@ export class LineageConfig {
   LOG_LEVEL: 'debug' | 'info' | 'warn' | 'error' = 'info';
 }
 
-/** Validate an environment; throws one error that names every bad variable. */
+/** A configuration that cannot run: its message names every bad variable. */
+export class ConfigError extends Error {
+  constructor(problems: readonly string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validate an environment; throws one ConfigError that names every bad variable. */
 export function validateConfig(env: Record<string, unknown>): LineageConfig {
   const known = Object.keys(new LineageConfig());
   const relevant = Object.fromEntries(Object.entries(env).filter(([key]) => known.includes(key)));
   const config = plainToInstance(LineageConfig, relevant, { exposeDefaultValues: true });
   const errors = validateSync(config, { whitelist: true });
   if (errors.length > 0) {
-    const lines = errors.map((e) => `  ${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
-    throw new Error(`invalid configuration:\n${lines.join('\n')}`);
+    throw new ConfigError(errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`));
   }
-  if (config.LINEAGE_STORE === 'neo4j' && !config.NEO4J_URI) throw new Error('invalid configuration:\n  NEO4J_URI: is required when LINEAGE_STORE=neo4j');
+  if (config.LINEAGE_STORE === 'neo4j' && !config.NEO4J_URI) throw new ConfigError(['NEO4J_URI: is required when LINEAGE_STORE=neo4j']);
   if (config.LINEAGE_WEBHOOK_URL && !config.LINEAGE_WEBHOOK_SECRET) {
-    throw new Error('invalid configuration:\n  LINEAGE_WEBHOOK_SECRET: is required when LINEAGE_WEBHOOK_URL is set');
+    throw new ConfigError(['LINEAGE_WEBHOOK_SECRET: is required when LINEAGE_WEBHOOK_URL is set']);
   }
   return config;
 }

@@ -1,6 +1,9 @@
 import type { OffboardingPlannedEvent, PlanChannel } from '@lineage/offboarding';
 import type { MessageProducer, OutgoingMessage } from './kafka-transport.port';
 
+/** The channel's name in the outbox. */
+export const KAFKA_CHANNEL_NAME = 'kafka';
+
 /**
  * CloudEvents Kafka protocol binding, structured content mode (section 3.3): the whole event,
  * JSON-encoded, is the message value and `content-type` names the event format. Section 3.3.3
@@ -11,7 +14,7 @@ export const STRUCTURED_CONTENT_TYPE = 'application/cloudevents+json; charset=UT
 
 /** Delivers offboarding plans to the Kafka topic `lineage.offboarding` (configurable). */
 export class KafkaPlanChannel implements PlanChannel {
-  readonly name = 'kafka';
+  readonly name = KAFKA_CHANNEL_NAME;
 
   constructor(
     private readonly producer: MessageProducer,

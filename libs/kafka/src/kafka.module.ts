@@ -9,7 +9,7 @@ import {
   OnApplicationShutdown,
   Provider,
 } from '@nestjs/common';
-import { kafkaTopics, LineageConfig } from '@lineage/config';
+import { ConfigError, kafkaTopics, LineageConfig } from '@lineage/config';
 import { IngestionPipeline } from '@lineage/pipeline';
 import { KafkaBatchHandler } from './kafka-batch-handler';
 import { KafkaIngestConsumer } from './kafka-ingest-consumer';
@@ -59,19 +59,17 @@ export function openKafkaClient(config: LineageConfig, logger: Logger): KafkaCli
     return null;
   }
   const topics = kafkaTopics(config);
-  if (topics.length === 0) throw new Error('invalid configuration:\n  KAFKA_TOPICS: names no topic');
+  if (topics.length === 0) throw new ConfigError(['KAFKA_TOPICS: names no topic']);
   for (const [name, topic] of [
     ['KAFKA_DLQ_TOPIC', config.KAFKA_DLQ_TOPIC],
     ['KAFKA_OFFBOARDING_TOPIC', config.KAFKA_OFFBOARDING_TOPIC],
   ] as const) {
     if (topics.includes(topic))
-      throw new Error(
-        `invalid configuration:\n  KAFKA_TOPICS: must not include ${name} (${topic}); the consumer would re-read what it writes there`,
-      );
+      throw new ConfigError([`KAFKA_TOPICS: must not include ${name} (${topic}); the consumer would re-read what it writes there`]);
   }
   const brokers = parseBrokers(config.KAFKA_BROKERS);
   if (brokers.length === 0)
-    throw new Error('invalid configuration:\n  KAFKA_BROKERS: names no broker (expected host:port[,host:port…])');
+    throw new ConfigError(['KAFKA_BROKERS: names no broker (expected host:port[,host:port…])']);
   logger.log({
     msg: 'Kafka is on',
     brokers: brokers.join(','),

@@ -9,14 +9,24 @@ import type {
 } from '@lineage/domain';
 import { GRAPH_STORE, planOffboarding } from '@lineage/domain';
 import { LineageConfig } from '@lineage/config';
+import { KAFKA_CHANNEL_NAME } from '@lineage/kafka';
 import { IngestionPipeline } from '@lineage/pipeline';
 import { PLAN_FOLLOW_UP, SUPERSEDE_FOLLOW_UP, offboardingFollowUps } from './offboarding-triggers';
+
+/**
+ * The channels a plan is queued for: what the configuration names, not what this process has
+ * loaded. A process without a channel (the CLI has no Kafka producer) leaves those deliveries in
+ * the outbox for one that has it (the server or the ingestor).
+ */
+export function configuredPlanChannels(config: LineageConfig): string[] {
+  return [...(config.KAFKA_BROKERS ? [KAFKA_CHANNEL_NAME] : []), ...(config.LINEAGE_WEBHOOK_URL ? [WEBHOOK_CHANNEL_NAME] : [])];
+}
 
 /** How many follow-ups one store read fetches. */
 const FOLLOW_UP_PAGE = 100;
 import type { DeliveryPolicy, PublishedListener } from './plan-delivery-worker';
 import { DEFAULT_DELIVERY_POLICY, PlanDeliveryWorker } from './plan-delivery-worker';
-import { DEFAULT_WEBHOOK_TIMEOUT_MS } from './webhook-plan-channel';
+import { DEFAULT_WEBHOOK_TIMEOUT_MS, WEBHOOK_CHANNEL_NAME } from './webhook-plan-channel';
 
 /** Injection token of `OffboardingOptions`: optional, defaults apply; a test or the bench provides it globally. */
 export const OFFBOARDING_OPTIONS = 'OFFBOARDING_OPTIONS';
@@ -52,6 +62,7 @@ export class OffboardingService implements OnModuleInit, OnApplicationBootstrap,
   private readonly plannedListeners: PlannedListener[] = [];
   private readonly policy: OffboardingPolicy;
   private readonly options: OffboardingOptions;
+  private readonly channelNames: string[];
   private draining: Promise<void> | null = null;
   private drainAgain = false;
 
@@ -63,6 +74,7 @@ export class OffboardingService implements OnModuleInit, OnApplicationBootstrap,
     @Optional() @Inject(OFFBOARDING_OPTIONS) options?: OffboardingOptions,
   ) {
     this.policy = { usageWindowDays: config.LINEAGE_USAGE_WINDOW_DAYS };
+    this.channelNames = configuredPlanChannels(config);
     this.options = options ?? DEFAULT_OFFBOARDING_OPTIONS;
   }
 
@@ -161,14 +173,14 @@ export class OffboardingService implements OnModuleInit, OnApplicationBootstrap,
   async plan(trigger: OffboardingTrigger): Promise<OffboardingPlan | null> {
     const context = await this.store.offboardingContext(trigger.subjectId, trigger.effectiveAt);
     const plan = planOffboarding(context, trigger, this.options.clock(), this.policy);
-    if (!(await this.store.savePlan(plan, this.worker.channelNames))) return null;
+    if (!(await this.store.savePlan(plan, this.channelNames))) return null;
     this.logger.log({
       msg: 'offboarding plan stored',
       eventId: trigger.eventId,
       source: trigger.eventSource,
       subject: trigger.subjectId,
       actions: plan.actions.length,
-      channels: this.worker.channelNames.join(','),
+      channels: this.channelNames.join(','),
     });
     for (const listener of this.plannedListeners) {
       try {

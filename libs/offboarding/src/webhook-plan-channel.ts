@@ -1,6 +1,9 @@
 import { createHmac } from 'node:crypto';
 import type { OffboardingPlannedEvent, PlanChannel } from './plan-channel';
 
+/** The channel's name in the outbox. */
+export const WEBHOOK_CHANNEL_NAME = 'webhook';
+
 /** The header that carries the body's signature: `sha256=<hex HMAC-SHA256 of the exact body>`. */
 export const SIGNATURE_HEADER = 'X-Lineage-Signature';
 /** CloudEvents HTTP binding, structured content mode: the body is the whole event as JSON. */
@@ -33,7 +36,7 @@ export class WebhookDeliveryError extends Error {
  * network error — throws, and the outbox tries again later.
  */
 export class WebhookPlanChannel implements PlanChannel {
-  readonly name = 'webhook';
+  readonly name = WEBHOOK_CHANNEL_NAME;
   private readonly url: string;
   /** `user:password@` in the URL becomes Basic authentication (fetch refuses URLs that carry credentials). */
   private readonly authorization: string | null;

@@ -90,8 +90,13 @@ export class EmbeddedGraphStore implements GraphStore {
   }
 
   async close(): Promise<void> {
-    if (this.db.open) {
+    if (!this.db.open) return;
+    try {
+      // Refresh the planner's statistics where they are stale; best effort (a locked database skips it).
       this.db.pragma('optimize');
+    } catch {
+      // The statistics stay as they were; closing matters more.
+    } finally {
       this.db.close();
     }
   }
