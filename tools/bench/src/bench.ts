@@ -8,11 +8,12 @@ import { createInterface } from 'node:readline';
 import { createReadStream } from 'node:fs';
 import { Command } from 'commander';
 import type { INestApplication } from '@nestjs/common';
-import type { OwaspNhiRisk } from '@lineage/domain';
+import type { GraphStore, OwaspNhiRisk } from '@lineage/domain';
 import { DEFAULT_FINDINGS_POLICY, OWASP_NHI_RISKS } from '@lineage/domain';
-import { LineageConfig } from '@lineage/config';
+import { validateConfig } from '@lineage/config';
 import { createHttpApp } from '@lineage/observability';
-import { IngestionPipeline } from '@lineage/pipeline';
+import { IngestionPipeline, openGraphStore } from '@lineage/pipeline';
+import type { Neo4jGraphStore } from '@lineage/store-neo4j';
 import { EMBEDDED_DB_FILE, EmbeddedGraphStore } from '@lineage/store-embedded';
 import { runCli } from '../../../apps/cli/src/cli-program';
 import { ServerModule } from '../../../apps/server/src/server.module';
@@ -33,11 +34,12 @@ interface BenchOptions {
   baselineEvents: number;
   leavers: number;
   workDir: string;
+  /** The store every phase runs on: the embedded one, or Neo4j when NEO4J_URI is set. */
+  store: 'embedded' | 'neo4j';
+  wipeNeo4j: boolean;
 }
 
 const WEBHOOK_SECRET = 'bench-webhook-secret-0123456789';
-/** The apps' default page cache, so direct store reads are measured as the server would run them. */
-const CACHE_MB = new LineageConfig().LINEAGE_SQLITE_CACHE_MB;
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 
 async function main(): Promise<void> {
@@ -49,6 +51,7 @@ async function main(): Promise<void> {
     .option('--baseline-events <n>', 'events applied one per transaction', '20000')
     .option('--leavers <n>', 'leavers whose plans are timed', '20')
     .option('--work-dir <dir>', 'where data and the generated file go', 'bench-out')
+    .option('--wipe-neo4j', 'with NEO4J_URI set: agree that each phase empties that database first')
     .parse(process.argv);
   const raw = program.opts<Record<string, string>>();
   const options: BenchOptions = {
@@ -59,19 +62,26 @@ async function main(): Promise<void> {
     baselineEvents: Number(raw['baselineEvents']),
     leavers: Number(raw['leavers']),
     workDir: resolve(raw['workDir']!),
+    store: validateConfig(process.env).NEO4J_URI ? 'neo4j' : 'embedded',
+    wipeNeo4j: Boolean(raw['wipeNeo4j']),
   };
+  if (options.store === 'neo4j' && !options.wipeNeo4j) {
+    throw new Error('NEO4J_URI is set: the benchmark empties that database before each phase; pass --wipe-neo4j to agree');
+  }
   mkdirSync(options.workDir, { recursive: true });
 
   const file = await generatedFile(options);
   const events = await countLines(file);
+  // The full graph is built last, so that on Neo4j (one database) the queries and the
+  // offboarding figure run on it.
+  const http = await ingestOverHttp(options, file);
+  const baseline = await ingestOnePerTransaction(options, file);
   const fileIngest = await ingestFile(options, file, events);
   const queries = await measureQueries(options);
-  const http = await ingestOverHttp(options, file);
   const offboarding = await measureOffboarding(options);
-  const baseline = await ingestOnePerTransaction(options, file);
   const dbDir = join(options.workDir, 'file-store');
   const result = {
-    store: 'embedded',
+    store: options.store,
     people: options.scale,
     nhis: fileIngest.nhis,
     events,
@@ -85,7 +95,7 @@ async function main(): Promise<void> {
     queries,
     offboarding,
     memory: { peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) },
-    disk: { dbMb: Math.round(dirBytes(dbDir) / 1e5) / 10 },
+    disk: { dbMb: options.store === 'embedded' ? Math.round(dirBytes(dbDir) / 1e5) / 10 : null },
   };
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 }
@@ -124,24 +134,26 @@ async function withEnv<T>(env: Record<string, string | undefined>, body: () => P
 }
 
 async function ingestFile(options: BenchOptions, file: string, events: number) {
-  const dataDir = freshDir(options, 'file-store');
+  const dataDir = await freshStoreDir(options, 'file-store');
   log(`ingesting ${events} events from the file through the CLI`);
   const sink = new (await import('node:stream')).PassThrough();
   let summary = '';
   sink.on('data', (chunk: Buffer) => (summary += chunk.toString('utf8')));
   const started = performance.now();
-  const code = await withEnv({ LINEAGE_DATA_DIR: dataDir, LOG_LEVEL: 'error' }, () => runCli(['node', 'nhi-lineage', 'ingest', file], { stdout: sink, stderr: process.stderr }));
+  const code = await withEnv({ LINEAGE_DATA_DIR: dataDir, LINEAGE_STORE: options.store, LOG_LEVEL: 'error' }, () =>
+    runCli(['node', 'nhi-lineage', 'ingest', file], { stdout: sink, stderr: process.stderr }),
+  );
   const seconds = (performance.now() - started) / 1000;
   if (code !== 0) throw new Error(`ingest exited with ${code}`);
-  const store = EmbeddedGraphStore.open({ dataDir });
-  const nhis = (store.db.prepare("SELECT count(*) AS n FROM nodes WHERE kind = 'NHI'").get() as { n: number }).n;
+  const store = await openStore(options, dataDir);
+  const nhis = store instanceof EmbeddedGraphStore ? (store.db.prepare("SELECT count(*) AS n FROM nodes WHERE kind = 'NHI'").get() as { n: number }).n : null;
   await store.close();
   log(`file: ${Math.round(events / seconds)} events/s; ${summary.trim().split('\n').pop() ?? ''}`);
   return { eventsPerSec: Math.round(events / seconds), seconds: Math.round(seconds * 10) / 10, nhis };
 }
 
 async function measureQueries(options: BenchOptions) {
-  const store = EmbeddedGraphStore.open({ dataDir: join(options.workDir, 'file-store'), cacheMb: CACHE_MB });
+  const store = await openStore(options, join(options.workDir, 'file-store'));
   const targets = sampleTargets({ people: options.scale, seed: options.seed }, options.queries);
   const asOf = TIMELINE_END;
   const repeatTo = <T>(list: readonly T[]) => Array.from({ length: options.queries }, (_, i) => list[i % list.length]!);
@@ -162,9 +174,25 @@ async function measureQueries(options: BenchOptions) {
   return result;
 }
 
-async function startServer(dataDir: string, webhookUrl?: string): Promise<{ app: INestApplication; url: string; key: string }> {
+/** The store the apps would open on this data directory, with the same configuration. */
+async function openStore(options: BenchOptions, dataDir: string): Promise<GraphStore> {
+  return openGraphStore(validateConfig({ ...process.env, LINEAGE_STORE: options.store, LINEAGE_DATA_DIR: dataDir }));
+}
+
+/** A fresh, empty store for a phase: a new directory, and on Neo4j an emptied database. */
+async function freshStoreDir(options: BenchOptions, name: string): Promise<string> {
+  const dir = freshDir(options, name);
+  if (options.store === 'neo4j') {
+    const store = await openStore(options, dir);
+    await (store as Neo4jGraphStore).clearForTests();
+    await store.close();
+  }
+  return dir;
+}
+
+async function startServer(options: BenchOptions, dataDir: string, webhookUrl?: string): Promise<{ app: INestApplication; url: string; key: string }> {
   const app = await withEnv(
-    { LINEAGE_DATA_DIR: dataDir, LOG_LEVEL: 'error', LINEAGE_WEBHOOK_URL: webhookUrl, LINEAGE_WEBHOOK_SECRET: webhookUrl ? WEBHOOK_SECRET : undefined, KAFKA_BROKERS: undefined },
+    { LINEAGE_DATA_DIR: dataDir, LINEAGE_STORE: options.store, LOG_LEVEL: 'error', LINEAGE_WEBHOOK_URL: webhookUrl, LINEAGE_WEBHOOK_SECRET: webhookUrl ? WEBHOOK_SECRET : undefined, KAFKA_BROKERS: undefined },
     async () => {
       const created = await createHttpApp(ServerModule);
       await created.listen(0, '127.0.0.1');
@@ -176,8 +204,8 @@ async function startServer(dataDir: string, webhookUrl?: string): Promise<{ app:
 }
 
 async function ingestOverHttp(options: BenchOptions, file: string) {
-  const dataDir = freshDir(options, 'http-store');
-  const { app, url, key } = await startServer(dataDir);
+  const dataDir = await freshStoreDir(options, 'http-store');
+  const { app, url, key } = await startServer(options, dataDir);
   log(`posting ${options.httpEvents} events over HTTP in batches of 1000`);
   let batch: string[] = [];
   let sent = 0;
@@ -225,7 +253,7 @@ async function measureOffboarding(options: BenchOptions) {
   });
   await new Promise<void>((done) => receiver.listen(0, '127.0.0.1', done));
   const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/plans`;
-  const { app, url, key } = await startServer(join(options.workDir, 'file-store'), hook);
+  const { app, url, key } = await startServer(options, join(options.workDir, 'file-store'), hook);
   const targets = sampleTargets({ people: options.scale, seed: options.seed }, Math.max(options.leavers * 4, 50));
   const leavers = new Set(targets.leaverIds);
   const people = targets.personIds.filter((id) => !leavers.has(id)).slice(0, options.leavers);
@@ -260,7 +288,7 @@ async function measureOffboarding(options: BenchOptions) {
 
 /** The same pipeline, one event per transaction: what batching buys. */
 async function ingestOnePerTransaction(options: BenchOptions, file: string) {
-  const store = EmbeddedGraphStore.open({ dataDir: freshDir(options, 'baseline-store'), cacheMb: CACHE_MB });
+  const store = await openStore(options, await freshStoreDir(options, 'baseline-store'));
   const pipeline = new IngestionPipeline(store);
   log(`baseline: ${options.baselineEvents} events, one per transaction`);
   let count = 0;
