@@ -34,6 +34,15 @@ const ACTIVE_CREDENTIAL = (alias: string) =>
   `${alias}.kind = 'Credential' AND ${validAt(alias)} AND coalesce(json_extract(${alias}.attributes, '$.status'), 'active') = 'active'`;
 const VAULT_KINDS = placeholders(VAULT_STORE_KINDS.length);
 const PROD = `'prod'`;
+/** The role grants admin on something (served by the partial index relationships_admin_grants). */
+const ADMIN_ROLE = (role: string) =>
+  `EXISTS (SELECT 1 FROM relationships g WHERE g.type = 'GRANTS' AND g.src = ${role} AND json_extract(g.attributes, '$.level') = 'admin' AND ${validAt('g')})`;
+/** Usage of the NHI is known, and the role grants a resource it has not accessed within the window. */
+const UNUSED_GRANT = (nhi: string, role: string) => `(
+  EXISTS (SELECT 1 FROM relationships a WHERE a.type = 'ACCESSED' AND a.src = ${nhi})
+  AND EXISTS (SELECT 1 FROM relationships g WHERE g.type = 'GRANTS' AND g.src = ${role} AND ${validAt('g')}
+              AND NOT EXISTS (SELECT 1 FROM relationships a WHERE a.type = 'ACCESSED' AND a.src = ${nhi} AND a.dst = g.dst
+                              AND a.last_seen >= @asOf - @usageWindowMs AND a.valid_from <= @asOf)))`;
 
 /**
  * Each OWASP NHI rule as one SQL query that pages by subject id. Every rule reads `@asOf`; none
@@ -67,24 +76,29 @@ const RULES: Partial<Record<OwaspNhiRisk, string>> = {
            OR NOT EXISTS (SELECT 1 FROM relationships sp WHERE sp.dst = v.id AND sp.type = 'SPONSORS' AND ${validAt('sp')}))
     GROUP BY r.dst ORDER BY r.dst LIMIT @limit`,
 
+  // Driven by NHIs in id order, so LIMIT stops the scan; the role checks only run per candidate.
   NHI5: `
     SELECT subjectId,
-      CASE WHEN max(admin) THEN 'HIGH' ELSE 'MEDIUM' END AS severity,
-      json_object('adminRoles', json_group_array(CASE WHEN admin THEN role END), 'unusedRoles', json_group_array(CASE WHEN NOT admin THEN role END)) AS detail,
-      min(since) AS since, json_group_array(json(evidence)) AS evidence
+      CASE WHEN json_array_length(adminRoles) > 0 THEN 'HIGH' ELSE 'MEDIUM' END AS severity,
+      json_object('adminRoles', json(adminRoles), 'unusedRoles', json(unusedRoles)) AS detail,
+      since, evidence
     FROM (
-      SELECT r.src AS subjectId, r.dst AS role, r.valid_from AS since, r.evidence AS evidence,
-        EXISTS (SELECT 1 FROM relationships g WHERE g.src = r.dst AND g.type = 'GRANTS' AND ${validAt('g')} AND json_extract(g.attributes, '$.level') = 'admin') AS admin,
-        (EXISTS (SELECT 1 FROM relationships a WHERE a.src = r.src AND a.type = 'ACCESSED')
-         AND EXISTS (SELECT 1 FROM relationships g WHERE g.src = r.dst AND g.type = 'GRANTS' AND ${validAt('g')}
-                     AND NOT EXISTS (SELECT 1 FROM relationships a WHERE a.src = r.src AND a.type = 'ACCESSED' AND a.dst = g.dst
-                                     AND a.last_seen >= @asOf - @usageWindowMs AND a.valid_from <= @asOf))) AS unused
-      FROM relationships r JOIN nodes n ON n.id = r.src
-      WHERE r.type IN ('HAS_ROLE', 'CAN_ASSUME') AND ${validAt('r')} AND r.src > @after AND (@subject IS NULL OR r.src = @subject)
-        AND n.kind = 'NHI' AND ${validAt('n')}
-    )
-    WHERE admin OR unused
-    GROUP BY subjectId ORDER BY subjectId LIMIT @limit`,
+      SELECT n.id AS subjectId,
+        (SELECT json_group_array(r.dst) FROM relationships r
+          WHERE r.type IN ('HAS_ROLE', 'CAN_ASSUME') AND r.src = n.id AND ${validAt('r')} AND ${ADMIN_ROLE('r.dst')}) AS adminRoles,
+        (SELECT json_group_array(r.dst) FROM relationships r
+          WHERE r.type IN ('HAS_ROLE', 'CAN_ASSUME') AND r.src = n.id AND ${validAt('r')}
+            AND NOT ${ADMIN_ROLE('r.dst')} AND ${UNUSED_GRANT('n.id', 'r.dst')}) AS unusedRoles,
+        (SELECT min(r.valid_from) FROM relationships r WHERE r.type IN ('HAS_ROLE', 'CAN_ASSUME') AND r.src = n.id AND ${validAt('r')}) AS since,
+        (SELECT json_group_array(json(r.evidence)) FROM relationships r
+          WHERE r.type IN ('HAS_ROLE', 'CAN_ASSUME') AND r.src = n.id AND ${validAt('r')}) AS evidence
+      FROM nodes n
+      WHERE n.kind = 'NHI' AND n.id > @after AND (@subject IS NULL OR n.id = @subject) AND ${validAt('n')}
+        AND EXISTS (SELECT 1 FROM relationships r
+          WHERE r.type IN ('HAS_ROLE', 'CAN_ASSUME') AND r.src = n.id AND ${validAt('r')}
+            AND (${ADMIN_ROLE('r.dst')} OR ${UNUSED_GRANT('n.id', 'r.dst')}))
+      ORDER BY n.id LIMIT @limit
+    )`,
 
   NHI7: `
     SELECT c.id AS subjectId,

@@ -174,6 +174,14 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       CREATE INDEX follow_ups_by_kind ON follow_ups (kind, seq);
     `,
   },
+  {
+    version: 6,
+    name: 'admin grants',
+    // NHI5 asks, per role, whether it grants admin anywhere; a role may hold a thousand grants.
+    sql: `
+      CREATE INDEX relationships_admin_grants ON relationships (src, json_extract(attributes, '$.level')) WHERE type = 'GRANTS';
+    `,
+  },
 ];
 
 export function migrate(db: Database.Database): number[] {
