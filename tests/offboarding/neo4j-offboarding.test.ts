@@ -1,3 +1,4 @@
+import { fixtureNodeState } from '@lineage/domain';
 import type { GraphRelationship, NodeKind, NodeState, RelationKind } from '@lineage/domain';
 import { planOffboarding } from '@lineage/domain';
 import { int, isInt, Node, Record as Neo4jRecord, Relationship } from 'neo4j-driver';
@@ -20,21 +21,7 @@ type Params = Record<string, unknown>;
 const T0 = Date.parse('2025-01-01T00:00:00Z');
 const LEFT = Date.parse('2025-06-01T00:00:00Z');
 
-function state(kind: NodeKind, id: string, attributes: NodeState['attributes'] = {}): NodeState {
-  return {
-    id,
-    kind,
-    name: null,
-    source: 'test',
-    firstSeen: T0,
-    lastSeen: T0,
-    validFrom: T0,
-    validTo: null,
-    placeholder: false,
-    attributes,
-    propertyTimes: {},
-  };
-}
+const state = (kind: NodeKind, id: string, attributes: NodeState['attributes'] = {}): NodeState => fixtureNodeState(kind, id, T0, { attributes });
 
 function relationship(type: RelationKind, from: string, to: string, evidence: string): GraphRelationship {
   return {
@@ -103,7 +90,7 @@ function script(subjectFound: boolean): ScriptedTransaction {
       [LINEAGE_SUBGRAPH, () => [record({ nodes: [driverNode(alice), driverNode(bot)], relationships: [entry(owns)] })]],
       [
         NODES_BY_IDS,
-        (params) =>
+        (params: Params) =>
           [bob, key].filter((s) => (params['ids'] as string[]).includes(s.id)).map((s) => record({ n: driverNode(s) })),
       ],
     ]),

@@ -1,3 +1,4 @@
+import { fixtureNodeState } from '@lineage/domain';
 import type { AcceptedEvent, GraphFact, GraphRelationship, IngestBatch, NodeState } from '@lineage/domain';
 import { int, isInt, Node, Record as Neo4jRecord, Relationship } from 'neo4j-driver';
 import { writeBatch } from './neo4j-batch-writer';
@@ -75,22 +76,7 @@ const driverRel = (rel: GraphRelationship) => ({
 
 const T0 = 1_700_000_000_000;
 
-function nodeState(id: string, kind: NodeState['kind'], extra: Partial<NodeState> = {}): NodeState {
-  return {
-    id,
-    kind,
-    name: null,
-    source: 'test',
-    firstSeen: T0,
-    lastSeen: T0,
-    validFrom: T0,
-    validTo: null,
-    placeholder: false,
-    attributes: {},
-    propertyTimes: {},
-    ...extra,
-  };
-}
+const nodeState = (id: string, kind: NodeState['kind'], extra: Partial<NodeState> = {}): NodeState => fixtureNodeState(kind, id, T0, extra);
 
 function interval(
   type: GraphRelationship['type'],

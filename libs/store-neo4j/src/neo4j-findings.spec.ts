@@ -1,3 +1,4 @@
+import { fixtureNodeState } from '@lineage/domain';
 import type { FindingsQuery, GraphRelationship, NodeState } from '@lineage/domain';
 import { DAY_MS, DEFAULT_FINDINGS_POLICY, VAULT_STORE_KINDS, decodeCursor } from '@lineage/domain';
 import { Node, Record as Neo4jRecord, Relationship, int, isInt } from 'neo4j-driver';
@@ -142,21 +143,8 @@ describe('finding query texts', () => {
 
 // ---- records ----
 
-function nodeState(id: string, kind: NodeState['kind'], attributes: NodeState['attributes'] = {}): NodeState {
-  return {
-    id,
-    kind,
-    name: null,
-    source: 'test',
-    firstSeen: T0,
-    lastSeen: T0,
-    validFrom: T0,
-    validTo: null,
-    placeholder: false,
-    attributes,
-    propertyTimes: {},
-  };
-}
+const nodeState = (id: string, kind: NodeState['kind'], attributes: NodeState['attributes'] = {}): NodeState =>
+  fixtureNodeState(kind, id, T0, { attributes });
 
 function interval(type: GraphRelationship['type'], from: string, to: string, evidence: string[]): GraphRelationship {
   return {

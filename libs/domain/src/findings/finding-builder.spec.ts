@@ -1,3 +1,4 @@
+import { fixtureNode } from '../testing/graph-fixtures';
 import { resolveLineage } from '../lineage/accountability';
 import { LineageGraph } from '../lineage/lineage-graph';
 import type { NodeKind, RelationKind } from '../model/graph-model';
@@ -18,20 +19,7 @@ const T0 = Date.parse('2025-01-01T00:00:00Z');
 const LEFT = Date.parse('2025-02-01T00:00:00Z');
 const NOW = Date.parse('2025-03-01T00:00:00Z');
 
-function node(kind: NodeKind, id: string, attributes: Attributes = {}): GraphNode {
-  return {
-    id,
-    kind,
-    name: null,
-    source: 'test',
-    firstSeen: T0,
-    lastSeen: T0,
-    validFrom: T0,
-    validTo: null,
-    placeholder: false,
-    attributes,
-  };
-}
+const node = (kind: NodeKind, id: string, attributes: Attributes = {}): GraphNode => fixtureNode(kind, id, T0, { attributes });
 
 function rel(type: RelationKind, from: string, to: string, evidence: string[]): GraphRelationship {
   return {

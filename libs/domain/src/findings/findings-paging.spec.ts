@@ -1,3 +1,4 @@
+import { fixtureNode } from '../testing/graph-fixtures';
 import { LineageGraph } from '../lineage/lineage-graph';
 import { encodeCursor } from '../model/cursor';
 import type { NodeKind } from '../model/graph-model';
@@ -16,20 +17,7 @@ import {
 const T0 = Date.parse('2025-01-01T00:00:00Z');
 const NOW = Date.parse('2025-03-01T00:00:00Z');
 
-function node(kind: NodeKind, id: string, attributes: Attributes = {}): GraphNode {
-  return {
-    id,
-    kind,
-    name: null,
-    source: 'test',
-    firstSeen: T0,
-    lastSeen: T0,
-    validFrom: T0,
-    validTo: null,
-    placeholder: false,
-    attributes,
-  };
-}
+const node = (kind: NodeKind, id: string, attributes: Attributes = {}): GraphNode => fixtureNode(kind, id, T0, { attributes });
 
 /**
  * A rule runner over fixed subjects per risk, answering windows the way a store's query does
