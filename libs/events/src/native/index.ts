@@ -89,6 +89,8 @@ export function decodeNative(
   if (given.format !== undefined && !isNativeFormat(given.format)) {
     return { ok: false, reason: 'hint.format: is not a native format', field: 'hint.format', format: null };
   }
+  // The hot path: a canonical CloudEvent is no native record; say so before any other work.
+  if (given.format === undefined && isCanonicalCloudEvent(value)) return null;
   const headers = lowerCaseHeaders(given.headers);
   const format = given.format ?? (isObject(value) ? detect(value, headers) : null);
   if (format === null) return null;
@@ -103,11 +105,17 @@ export function decodeNative(
 }
 
 function detect(record: JsonObject, headers: Headers): NativeFormat | null {
+  if (isCanonicalCloudEvent(record)) return null;
   try {
     return DETECTORS.find(([, matches]) => matches(record, headers))?.[0] ?? null;
   } catch {
     return null;
   }
+}
+
+/** A CloudEvents envelope (it names its `specversion`): canonical, whatever else it holds. */
+function isCanonicalCloudEvent(value: unknown): boolean {
+  return isObject(value) && Object.prototype.hasOwnProperty.call(value, 'specversion');
 }
 
 /** Header names are case-insensitive; the decoders read them lower-cased. Non-string values are dropped. */
