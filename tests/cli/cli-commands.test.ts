@@ -99,6 +99,7 @@ describe('ingest from stdin', () => {
       env: { LINEAGE_DATA_DIR: dataDir, LINEAGE_BATCH_SIZE: '7' },
       stdin: `${lines.join('\n')}\n`,
     });
+    expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(summaryOf(run)).toMatchObject({
       file: '-',

@@ -28,6 +28,7 @@ export const rel = (type: RelationKind, from: string, to: string, confidence: Co
 });
 export const unrel = (type: RelationKind, from: string, to: string): Draft => ({ op: 'unrelate', type, from, to });
 export const retire = (kind: NodeKind, id: string): Draft => ({ op: 'retire', kind, id });
+export const inherit = (fromId: string, toId: string, types: readonly RelationKind[]): Draft => ({ op: 'inherit', fromId, toId, types });
 
 let counter = 0;
 

@@ -1,6 +1,6 @@
 import type { AcceptedEvent, GraphStore } from '@lineage/domain';
 import { describeEachStore } from './conformance-stores';
-import { apply, event, node, person, ref, rel, snapshot, t, unrel, update } from './graph-script';
+import { apply, event, inherit, node, person, ref, rel, snapshot, t, unrel, update } from './graph-script';
 
 const T0 = t('2025-01-01T00:00:00Z');
 const T1 = t('2025-02-01T00:00:00Z');
@@ -71,6 +71,32 @@ describeEachStore('history, idempotency and event-time order', (open) => {
     const roles = (asOf: number) => store.neighbours({ id: 'nhi:b', type: 'HAS_ROLE', direction: 'out', asOf, page: { first: 10 } });
     expect((await roles(T1 + 1)).items.map((r) => r.node.id)).toEqual(['role:y']);
     expect((await roles(T3)).items).toEqual([]);
+  });
+
+  it('a removal of something never seen keeps its ends as placeholders until they are described', async () => {
+    await apply(store, event(T2, [unrel('HAS_ROLE', 'nhi:c', 'role:z')]));
+    expect(await store.getNode('nhi:c')).toMatchObject({ kind: 'NHI', placeholder: true, validFrom: T2 });
+    expect(await store.getNode('role:z')).toMatchObject({ kind: 'Role', placeholder: true });
+    // The grant, then the NHI's own creation, arrive later and still meet the removal.
+    await apply(store, event(T1, [rel('HAS_ROLE', 'nhi:c', 'role:z')]));
+    await apply(store, event(T0, [node('NHI', 'nhi:c')]));
+    expect(await store.getNode('nhi:c')).toMatchObject({ placeholder: false, validFrom: T0 });
+    const roles = (asOf: number) => store.neighbours({ id: 'nhi:c', type: 'HAS_ROLE', direction: 'out', asOf, page: { first: 10 } });
+    expect((await roles(T1 + 1)).items.map((r) => r.node.id)).toEqual(['role:z']);
+    expect((await roles(T3)).items).toEqual([]);
+  });
+
+  it('a rotated credential’s successor takes over its open relationships, even one nothing has described yet', async () => {
+    await apply(store, event(T0, [node('NHI', 'nhi:r'), node('Credential', 'cred:r1'), node('SecretStore', 'store:v'), rel('AUTHENTICATES', 'cred:r1', 'nhi:r'), rel('STORED_IN', 'cred:r1', 'store:v')]));
+    // A later batch: the rotation names a successor no event has described.
+    await apply(store, event(T1, [inherit('cred:r1', 'cred:r2', ['AUTHENTICATES', 'STORED_IN'])]));
+    expect(await store.getNode('cred:r2')).toMatchObject({ kind: 'Credential', placeholder: true, validFrom: T1 });
+    expect(await store.getNode('nhi:r')).toMatchObject({ placeholder: false, validFrom: T0 });
+    const out = async (id: string, type: 'AUTHENTICATES' | 'STORED_IN', asOf: number) =>
+      (await store.neighbours({ id, type, direction: 'out', asOf, page: { first: 10 } })).items.map((n) => n.node.id);
+    expect(await out('cred:r2', 'AUTHENTICATES', T1 + 1)).toEqual(['nhi:r']);
+    expect(await out('cred:r2', 'STORED_IN', T1 + 1)).toEqual(['store:v']);
+    expect(await out('cred:r2', 'AUTHENTICATES', T0 + 1)).toEqual([]);
   });
 
   it('any order that keeps each subject’s order gives the same graph', async () => {

@@ -100,7 +100,8 @@ describe('AdminKeySeeder and ApiKeyService', () => {
       revokedAt: null,
     });
     expect(record.expiresAt - record.createdAt).toBe(7 * 86_400_000);
-    expect(record.hash).not.toContain(key.split('_')[2]);
+    // The secret is everything after `nhil_<16 hex>_`; it may itself hold underscores.
+    expect(record.hash).not.toContain(key.slice('nhil_'.length + 17));
     const nhiId = `nhi:nhi-lineage:api-key:${record.id}`;
     const nhi = await store.getNode(nhiId);
     expect(nhi).toMatchObject({

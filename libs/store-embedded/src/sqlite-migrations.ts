@@ -1,4 +1,7 @@
 import type Database from 'better-sqlite3';
+import type { RelationKind } from '@lineage/domain';
+import { placeholderEnds } from '@lineage/domain';
+import { NODE_COLUMNS, fromNodeState } from './sqlite-rows';
 
 /**
  * Versioned schema migrations for the embedded store. Each runs once, in order, inside a
@@ -8,7 +11,14 @@ import type Database from 'better-sqlite3';
  * `relationships` (one row per validity interval of a (type, from, to) key). Nothing is deleted:
  * removal closes an interval.
  */
-export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  /** SQL to execute, or a step that needs the domain's rules. */
+  readonly sql: string | ((db: Database.Database) => void);
+}
+
+export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     name: 'graph',
@@ -182,7 +192,29 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       CREATE INDEX relationships_admin_grants ON relationships (src, json_extract(attributes, '$.level')) WHERE type = 'GRANTS';
     `,
   },
+  {
+    version: 7,
+    name: 'relationship ends',
+    // Until now a removal that arrived before its grant stored its marker without placeholder
+    // ends. The writer now relies on every row's ends existing (a key at an unknown node is not
+    // read), so the missing ends are made, as the domain would have made them.
+    sql: addMissingEnds,
+  },
 ];
+
+function addMissingEnds(db: Database.Database): void {
+  const orphanRows = db.prepare(`
+    SELECT r.type, r.src, r.dst, r.valid_from AS time, r.source, r.evidence FROM relationships r
+    WHERE NOT EXISTS (SELECT 1 FROM nodes n WHERE n.id = r.src) OR NOT EXISTS (SELECT 1 FROM nodes n WHERE n.id = r.dst)`);
+  const exists = db.prepare('SELECT 1 FROM nodes WHERE id = ?').pluck();
+  const insert = db.prepare(`INSERT INTO nodes (${NODE_COLUMNS}) VALUES (@id, @kind, @name, @source, @first_seen, @last_seen, @valid_from, @valid_to, @placeholder, @attributes, @property_times)`);
+  const rows = orphanRows.all() as { type: RelationKind; src: string; dst: string; time: number; source: string | null; evidence: string }[];
+  for (const row of rows) {
+    const evidence = (JSON.parse(row.evidence) as string[])[0] ?? 'migration:7';
+    const rel = { type: row.type, from: row.src, to: row.dst, time: row.time, evidence, source: row.source ?? 'migration:7' };
+    for (const node of placeholderEnds(rel, (id) => exists.get(id) !== undefined)) insert.run(fromNodeState(node));
+  }
+}
 
 export function migrate(db: Database.Database): number[] {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
@@ -194,7 +226,8 @@ export function migrate(db: Database.Database): number[] {
   for (const migration of MIGRATIONS) {
     if (applied.has(migration.version)) continue;
     db.transaction(() => {
-      db.exec(migration.sql);
+      if (typeof migration.sql === 'string') db.exec(migration.sql);
+      else migration.sql(db);
       record.run(migration.version, migration.name, Date.now());
     })();
     ran.push(migration.version);

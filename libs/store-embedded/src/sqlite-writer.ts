@@ -89,6 +89,7 @@ export class SqliteWriter {
 
     const outcomes: EventOutcome[] = [];
     const facts: GraphFact[] = [];
+    const timeline: { entityId: string; time: number; seq: number | bigint }[] = [];
     for (const event of batch.events) {
       const inserted = this.insertEvent.run(event.source, event.id, event.type, event.time, event.subject, event.summary, receivedAt);
       const fresh = inserted.changes === 1;
@@ -101,7 +102,7 @@ export class SqliteWriter {
       outcomes.push('accepted');
       entry.accepted++;
       entry.lastEventTime = Math.max(entry.lastEventTime ?? event.time, event.time);
-      for (const entityId of event.entityIds) this.insertEntityEvent.run(entityId, event.time, inserted.lastInsertRowid);
+      for (const entityId of event.entityIds) timeline.push({ entityId, time: event.time, seq: inserted.lastInsertRowid });
       for (const fact of event.facts) facts.push(fact);
       for (const followUp of event.followUps ?? []) {
         this.insertFollowUp.run(followUpKey(followUp.kind, event.source, event.id), followUp.kind, followUp.payload);
@@ -109,6 +110,8 @@ export class SqliteWriter {
     }
 
     if (facts.length > 0) this.writeFacts(facts);
+    timeline.sort((a, b) => compare(a.entityId, b.entityId) || a.time - b.time);
+    for (const entry of timeline) this.insertEntityEvent.run(entry.entityId, entry.time, entry.seq);
 
     for (const letter of batch.deadLetters) {
       this.insertDeadLetter.run(letter.receivedAt, letter.origin, letter.source, letter.type, letter.reason, letter.field, letter.raw);
@@ -122,7 +125,7 @@ export class SqliteWriter {
   private writeFacts(facts: readonly GraphFact[]): void {
     const request = stateRequest(facts);
     const nodes = new Map<string, NodeState>();
-    for (const id of request.nodeIds) {
+    for (const id of [...request.nodeIds].sort(compare)) {
       const row = this.selectNode.get(id) as NodeRow | undefined;
       if (row) nodes.set(id, toNodeState(row));
     }
@@ -136,14 +139,20 @@ export class SqliteWriter {
         relationships.push(toRelationship(row));
       }
     };
-    for (const key of request.relKeys.values()) take(this.selectKey.all(key.from, key.type, key.to) as RelationshipRow[]);
+    // Nothing is ever deleted and a relationship's two ends always exist as nodes (placeholders if
+    // need be), so a key or anchor at a node the store does not hold has nothing to load.
+    for (const key of [...request.relKeys.values()].sort(compareKeys)) {
+      if (!nodes.has(key.from) || !nodes.has(key.to)) continue;
+      take(this.selectKey.all(key.from, key.type, key.to) as RelationshipRow[]);
+    }
     for (const anchor of request.anchors) {
+      if (request.nodeIds.has(anchor.id) && !nodes.has(anchor.id)) continue;
       take((anchor.side === 'from' ? this.selectFrom : this.selectTo).all(anchor.id, anchor.type) as RelationshipRow[]);
     }
 
     const state: LoadedState = { nodes, relationships };
     const writes = applyFacts(state, facts);
-    for (const node of writes.nodes) (nodes.has(node.id) ? this.updateNode : this.insertNode).run(fromNodeState(node));
+    for (const node of [...writes.nodes].sort((a, b) => compare(a.id, b.id))) (nodes.has(node.id) ? this.updateNode : this.insertNode).run(fromNodeState(node));
 
     const before = new Map<string, number[]>();
     for (const rel of relationships) {
@@ -152,7 +161,7 @@ export class SqliteWriter {
       if (starts) starts.push(rel.validFrom);
       else before.set(key, [rel.validFrom]);
     }
-    for (const write of writes.relationships) {
+    for (const write of [...writes.relationships].sort((a, b) => compareKeys(a.key, b.key))) {
       const starts = before.get(relKeyString(write.key));
       if (!starts) {
         for (const interval of write.intervals) this.insertRelationship.run(fromRelationship(interval));
@@ -171,4 +180,12 @@ function sameStarts(starts: readonly number[], intervals: readonly GraphRelation
   if (starts.length !== intervals.length) return false;
   const sorted = [...starts].sort((a, b) => a - b);
   return intervals.every((interval, i) => interval.validFrom === sorted[i]);
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function compareKeys(a: { type: string; from: string; to: string }, b: { type: string; from: string; to: string }): number {
+  return compare(a.type, b.type) || compare(a.from, b.from) || compare(a.to, b.to);
 }

@@ -93,6 +93,8 @@ export function stateRequest(facts: readonly GraphFact[]): StateRequest {
         addAnchor({ type: fact.type, side: fact.anchor, id: fact.anchorId });
         break;
       case 'inherit':
+        // The successor gets the predecessor's relationships: it must exist, as a placeholder at least.
+        nodeIds.add(fact.toId);
         for (const type of fact.types) {
           addAnchor({ type, side: inheritSide(type), id: fact.fromId });
           addAnchor({ type, side: inheritSide(type), id: fact.toId });
@@ -132,26 +134,23 @@ export function applyFacts(state: LoadedState, facts: readonly GraphFact[]): Wri
   }
   for (const list of intervals.values()) list.sort((a, b) => a.validFrom - b.validFrom);
 
-  const change = (key: RelKey, apply: (current: readonly GraphRelationship[]) => IntervalChange[]): void => {
+  /** Applies interval changes to one key; true when something changed. */
+  const change = (key: RelKey, apply: (current: readonly GraphRelationship[]) => IntervalChange[]): boolean => {
     const keyString = relKeyString(key);
     const current = intervals.get(keyString) ?? [];
     const changes = apply(current);
-    if (changes.length === 0) return;
+    if (changes.length === 0) return false;
     if (!keys.has(keyString)) index(key, keyString);
     intervals.set(keyString, applyIntervalChanges(current, changes));
     dirtyRels.add(keyString);
+    return true;
   };
 
-  /** Every store holds both ends of a relationship: an end no fact describes becomes a placeholder. */
-  const ensureEnds = (fact: RelateFact): void => {
-    const spec = RELATION_KINDS[fact.type];
-    for (const [id, allowed] of [
-      [fact.from, spec.from],
-      [fact.to, spec.to],
-    ] as const) {
-      if (nodes.has(id)) continue;
-      nodes.set(id, mergeNode(undefined, { op: 'node', id, kind: inferKind(id, allowed, allowed[0]), defines: false, time: fact.time, evidence: fact.evidence, source: fact.source }));
-      dirtyNodes.add(id);
+  /** `stored` names an end known to exist: the other end of a relationship the store holds. */
+  const ensureEnds = (rel: RelationshipEnds, stored?: string): void => {
+    for (const placeholder of placeholderEnds(rel, (id) => id === stored || nodes.has(id))) {
+      nodes.set(placeholder.id, placeholder);
+      dirtyNodes.add(placeholder.id);
     }
   };
 
@@ -170,7 +169,7 @@ export function applyFacts(state: LoadedState, facts: readonly GraphFact[]): Wri
         change(fact, (current) => relate(current, fact));
         break;
       case 'unrelate':
-        change(fact, (current) => unrelate(current, fact));
+        if (change(fact, (current) => unrelate(current, fact))) ensureEnds(fact);
         break;
       case 'unrelate-others': {
         const keep = new Set(fact.keep);
@@ -190,9 +189,8 @@ export function applyFacts(state: LoadedState, facts: readonly GraphFact[]): Wri
             const held = intervals.get(keyString)!.find((i) => isValidAt(i, fact.time));
             if (!held) continue;
             const inherited: RelKey = side === 'from' ? { type, from: fact.toId, to: key.to } : { type, from: key.from, to: fact.toId };
-            change(inherited, (current) =>
-              relate(current, { op: 'relate', ...inherited, confidence: held.confidence, attributes: held.attributes, time: fact.time, evidence: fact.evidence, source: fact.source }),
-            );
+            const relateFact: RelateFact = { op: 'relate', ...inherited, confidence: held.confidence, attributes: held.attributes, time: fact.time, evidence: fact.evidence, source: fact.source };
+            if (change(inherited, (current) => relate(current, relateFact))) ensureEnds(relateFact, side === 'from' ? key.to : key.from);
           }
         }
         break;
@@ -203,4 +201,33 @@ export function applyFacts(state: LoadedState, facts: readonly GraphFact[]): Wri
     nodes: [...dirtyNodes].map((id) => nodes.get(id)!),
     relationships: [...dirtyRels].map((keyString) => ({ key: keys.get(keyString)!, intervals: intervals.get(keyString)! })),
   };
+}
+
+/** What placing a relationship's ends needs to know about it. */
+export interface RelationshipEnds {
+  readonly type: RelationKind;
+  readonly from: string;
+  readonly to: string;
+  readonly time: number;
+  readonly evidence: string;
+  readonly source: string;
+}
+
+/**
+ * The placeholder nodes a relationship row needs. Every store holds both ends of every row it
+ * stores, an early removal's marker included; an end no fact has described is a placeholder of
+ * the kind its id and the relationship type imply. The stores rely on it: a relationship key at
+ * a node they do not hold has nothing stored, so there is nothing to read.
+ */
+export function placeholderEnds(rel: RelationshipEnds, exists: (id: string) => boolean): NodeState[] {
+  const spec = RELATION_KINDS[rel.type];
+  const made: NodeState[] = [];
+  for (const [id, allowed] of [
+    [rel.from, spec.from],
+    [rel.to, spec.to],
+  ] as const) {
+    if (exists(id) || made.some((node) => node.id === id)) continue;
+    made.push(mergeNode(undefined, { op: 'node', id, kind: inferKind(id, allowed, allowed[0]), defines: false, time: rel.time, evidence: rel.evidence, source: rel.source }));
+  }
+  return made;
 }

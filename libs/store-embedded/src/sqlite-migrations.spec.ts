@@ -1,0 +1,45 @@
+import Database from 'better-sqlite3';
+import { MIGRATIONS, migrate } from './sqlite-migrations';
+
+/** A database migrated up to (and including) `version`, as an older release left it. */
+function databaseAt(version: number): Database.Database {
+  const db = new Database(':memory:');
+  db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+  for (const migration of MIGRATIONS.filter((m) => m.version <= version)) {
+    if (typeof migration.sql === 'string') db.exec(migration.sql);
+    else migration.sql(db);
+    db.prepare('INSERT INTO schema_migrations VALUES (?, ?, 0)').run(migration.version, migration.name);
+  }
+  return db;
+}
+
+describe('embedded store migrations', () => {
+  it('apply once, in order, and record what ran', () => {
+    const db = new Database(':memory:');
+    expect(migrate(db)).toEqual(MIGRATIONS.map((m) => m.version));
+    expect(migrate(db)).toEqual([]);
+    const versions = db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all();
+    expect(versions).toEqual(MIGRATIONS.map((m) => m.version));
+  });
+
+  it('7 gives a removal marker stored without its ends the placeholders the domain would have made', () => {
+    const db = databaseAt(6);
+    // What releases up to 6 stored for a role removal that arrived before any other event.
+    db.prepare(
+      `INSERT INTO relationships (type, src, dst, valid_from, valid_to, first_seen, last_seen, confidence, source, evidence, attributes)
+       VALUES ('HAS_ROLE', 'nhi:b', 'role:y', 1000, 1000, 1000, 1000, 'declared', 'iam.aws', '["evt-1"]', '{}')`,
+    ).run();
+    db.prepare(
+      `INSERT INTO nodes (id, kind, name, source, first_seen, last_seen, valid_from, valid_to, placeholder, attributes, property_times)
+       VALUES ('role:y', 'Role', 'reader', 'iam.aws', 500, 500, 500, NULL, 0, '{}', '{}')`,
+    ).run();
+
+    expect(migrate(db)).toEqual([7]);
+
+    const nodes = db.prepare('SELECT id, kind, placeholder, valid_from AS validFrom, source FROM nodes ORDER BY id').all();
+    expect(nodes).toEqual([
+      { id: 'nhi:b', kind: 'NHI', placeholder: 1, validFrom: 1000, source: 'iam.aws' },
+      { id: 'role:y', kind: 'Role', placeholder: 0, validFrom: 500, source: 'iam.aws' },
+    ]);
+  });
+});
