@@ -34,6 +34,9 @@ const ACTIVE_CREDENTIAL = (alias: string) =>
   `${alias}.kind = 'Credential' AND ${validAt(alias)} AND coalesce(json_extract(${alias}.attributes, '$.status'), 'active') = 'active'`;
 const VAULT_KINDS = placeholders(VAULT_STORE_KINDS.length);
 const PROD = `'prod'`;
+/** The expression nodes_workload_environment indexes: it must read exactly so for the index to serve. */
+const ENVIRONMENT = (alias: string) => `json_extract(${alias}.attributes, '$.environment')`;
+const WORKLOAD_EDGES = `type IN ('USES', 'RUNS_AS')`;
 /** The role grants admin on something (served by the partial index relationships_admin_grants). */
 const ADMIN_ROLE = (role: string) =>
   `EXISTS (SELECT 1 FROM relationships g WHERE g.type = 'GRANTS' AND g.src = ${role} AND json_extract(g.attributes, '$.level') = 'admin' AND ${validAt('g')})`;
@@ -119,19 +122,24 @@ const RULES: Partial<Record<OwaspNhiRisk, string>> = {
            OR @asOf - coalesce(json_extract(c.attributes, '$.lastRotatedAt'), json_extract(c.attributes, '$.createdAt'), c.valid_from) > @rotationMs)
     ORDER BY c.id LIMIT @limit`,
 
+  // Candidates come from shared_workload_subjects (subjects two workloads have ever used, see
+  // migration 8); the covering indexes say per candidate which workloads in which environment.
   NHI8: `
-    SELECT subjectId, 'HIGH' AS severity,
-      json_object('workloads', json_group_array(workload), 'environments', json_group_array(env)) AS detail,
-      max(since) AS since, json_group_array(json(evidence)) AS evidence
-    FROM (
-      SELECT r.dst AS subjectId, w.id AS workload, json_extract(w.attributes, '$.environment') AS env, r.valid_from AS since, r.evidence AS evidence
-      FROM relationships r JOIN nodes w ON w.id = r.src
-      WHERE r.type IN ('USES', 'RUNS_AS') AND ${validAt('r')} AND ${validAt('w')} AND r.dst > @after AND (@subject IS NULL OR r.dst = @subject)
-        AND json_extract(w.attributes, '$.environment') IS NOT NULL
+    WITH mixed AS (
+      SELECT s.id AS subjectId FROM shared_workload_subjects s
+      CROSS JOIN relationships e INDEXED BY relationships_workload_edges ON e.${WORKLOAD_EDGES} AND e.dst = s.id AND ${validAt('e')}
+      CROSS JOIN nodes w INDEXED BY nodes_workload_environment ON w.kind = 'Workload' AND w.id = e.src AND ${validAt('w')}
+      WHERE s.id > @after AND (@subject IS NULL OR s.id = @subject)
+      GROUP BY s.id HAVING max(${ENVIRONMENT('w')} = ${PROD}) = 1 AND max(${ENVIRONMENT('w')} <> ${PROD}) = 1
+      ORDER BY s.id LIMIT @limit
     )
-    GROUP BY subjectId
-    HAVING max(env = ${PROD}) = 1 AND max(env <> ${PROD}) = 1
-    ORDER BY subjectId LIMIT @limit`,
+    SELECT x.subjectId, 'HIGH' AS severity,
+      json_object('workloads', json_group_array(w.id), 'environments', json_group_array(${ENVIRONMENT('w')})) AS detail,
+      max(r.valid_from) AS since, json_group_array(json(r.evidence)) AS evidence
+    FROM mixed x
+    CROSS JOIN relationships r ON r.${WORKLOAD_EDGES} AND r.dst = x.subjectId AND ${validAt('r')}
+    CROSS JOIN nodes w ON w.id = r.src AND ${validAt('w')} AND ${ENVIRONMENT('w')} IS NOT NULL
+    GROUP BY x.subjectId ORDER BY x.subjectId`,
 
   NHI9: `
     SELECT r.dst AS subjectId, CASE WHEN count(DISTINCT r.src) >= 3 THEN 'HIGH' ELSE 'MEDIUM' END AS severity,

@@ -34,12 +34,35 @@ describe('embedded store migrations', () => {
        VALUES ('role:y', 'Role', 'reader', 'iam.aws', 500, 500, 500, NULL, 0, '{}', '{}')`,
     ).run();
 
-    expect(migrate(db)).toEqual([7]);
+    expect(migrate(db)).toEqual(MIGRATIONS.filter((m) => m.version >= 7).map((m) => m.version));
 
     const nodes = db.prepare('SELECT id, kind, placeholder, valid_from AS validFrom, source FROM nodes ORDER BY id').all();
     expect(nodes).toEqual([
       { id: 'nhi:b', kind: 'NHI', placeholder: 1, validFrom: 1000, source: 'iam.aws' },
       { id: 'role:y', kind: 'Role', placeholder: 0, validFrom: 500, source: 'iam.aws' },
     ]);
+  });
+
+  it('8 finds the subjects two workloads already use, and its trigger keeps finding them', () => {
+    const db = databaseAt(7);
+    const edge = db.prepare(
+      `INSERT INTO relationships (type, src, dst, valid_from, valid_to, first_seen, last_seen, confidence, source, evidence, attributes)
+       VALUES (?, ?, ?, 1000, NULL, 1000, 1000, 'declared', 'ci.github', '["evt"]', '{}')`,
+    );
+    edge.run('USES', 'workload:a', 'cred:shared');
+    edge.run('USES', 'workload:b', 'cred:shared');
+    edge.run('USES', 'workload:a', 'cred:alone');
+    edge.run('RUNS_AS', 'workload:a', 'nhi:later');
+    edge.run('HAS_ROLE', 'workload:b', 'nhi:later');
+    const shared = () => db.prepare('SELECT id FROM shared_workload_subjects ORDER BY id').pluck().all();
+
+    migrate(db);
+    expect(shared()).toEqual(['cred:shared']);
+
+    // A second workload comes later: the trigger adds its subject; a repeat of the same one does not.
+    db.prepare(`DELETE FROM relationships WHERE src = 'workload:a' AND dst = 'cred:alone'`).run();
+    edge.run('USES', 'workload:a', 'cred:alone');
+    edge.run('RUNS_AS', 'workload:c', 'nhi:later');
+    expect(shared()).toEqual(['cred:shared', 'nhi:later']);
   });
 });

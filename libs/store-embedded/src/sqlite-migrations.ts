@@ -200,6 +200,30 @@ export const MIGRATIONS: readonly Migration[] = [
     // read), so the missing ends are made, as the domain would have made them.
     sql: addMissingEnds,
   },
+  {
+    version: 8,
+    name: 'environment isolation',
+    // NHI8 asks which NHIs and credentials workloads of prod and of another environment share.
+    // Only a subject two workloads have ever used can be one, so a trigger keeps those subjects
+    // (a set that only grows, right for any asOf), and two covering indexes answer per subject
+    // which workloads use it and in which environment, without reading their rows.
+    sql: `
+      CREATE INDEX relationships_workload_edges ON relationships (dst, src, valid_from, valid_to) WHERE type IN ('USES', 'RUNS_AS');
+      CREATE INDEX nodes_workload_environment ON nodes (id, json_extract(attributes, '$.environment'), valid_from, valid_to, kind) WHERE kind = 'Workload';
+      CREATE TABLE shared_workload_subjects (id TEXT PRIMARY KEY) WITHOUT ROWID;
+      CREATE TRIGGER shared_workload_subjects_on_insert AFTER INSERT ON relationships
+      WHEN new.type IN ('USES', 'RUNS_AS')
+      BEGIN
+        INSERT OR IGNORE INTO shared_workload_subjects (id)
+        SELECT new.dst WHERE EXISTS (
+          SELECT 1 FROM relationships o INDEXED BY relationships_workload_edges
+          WHERE o.type IN ('USES', 'RUNS_AS') AND o.dst = new.dst AND o.src <> new.src);
+      END;
+      INSERT INTO shared_workload_subjects (id)
+      SELECT dst FROM relationships INDEXED BY relationships_workload_edges
+      WHERE type IN ('USES', 'RUNS_AS') GROUP BY dst HAVING min(src) <> max(src);
+    `,
+  },
 ];
 
 function addMissingEnds(db: Database.Database): void {
