@@ -9,6 +9,7 @@ import type { RuleWindow } from './findings-paging';
 import {
   FINDINGS_COUNT_CHUNK,
   IMPROPER_OFFBOARDING_CHUNK,
+  IMPROPER_OFFBOARDING_MIN_CHUNK,
   findImproperOffboarding,
   findingRisks,
   pageAcrossRisks,
@@ -193,6 +194,31 @@ describe('findImproperOffboarding', () => {
       { after: ids[IMPROPER_OFFBOARDING_CHUNK - 1], limit: IMPROPER_OFFBOARDING_CHUNK },
     ]);
     expect(store.sliceSizes).toEqual([IMPROPER_OFFBOARDING_CHUNK, ids.length - IMPROPER_OFFBOARDING_CHUNK]);
+  });
+
+  it('sizes each chunk to what the page still needs at the hit rate seen so far', async () => {
+    // One candidate in eight is a finding (orphaned by a leaver); the others have an active owner.
+    const sparse = Array.from({ length: 400 }, (_, i) => `nhi:s${String(i).padStart(4, '0')}`);
+    const isHit = (id: string) => Number(id.slice(5)) % 8 === 7;
+    const sparseGraph = new LineageGraph(
+      [node('Person', 'person:active', { status: 'active' }), node('Person', 'person:left', { status: 'left', leftAt: T0 + 1 }), ...sparse.map((id) => node('NHI', id))],
+      sparse.map((id) => owns(isHit(id) ? 'person:left' : 'person:active', id)),
+    );
+    const windows: RuleWindow[] = [];
+    const found = await findImproperOffboarding({ after: '', limit: 10 }, NOW, {
+      candidates: (window) => (windows.push(window), sparse.filter((id) => id > window.after).slice(0, window.limit)),
+      lineageGraph: () => Promise.resolve(sparseGraph),
+    });
+    expect(found.map((f) => f.subject.id)).toEqual(sparse.filter(isHit).slice(0, 10));
+    // 10 wanted at a first guess of one in four, with a quarter's margin: 50 candidates, 6 findings.
+    // 4 more at one in 50/6: 42. Never below the floor.
+    expect(windows).toEqual([
+      { after: '', limit: 50 },
+      { after: 'nhi:s0049', limit: 42 },
+    ]);
+    const few = await findImproperOffboarding({ after: '', limit: 1 }, NOW, { candidates: (w) => (windows.push(w), []), lineageGraph: () => Promise.resolve(sparseGraph) });
+    expect(few).toEqual([]);
+    expect(windows.at(-1)).toEqual({ after: '', limit: IMPROPER_OFFBOARDING_MIN_CHUNK });
   });
 
   it('stops at the limit, and resumes after a subject id', async () => {

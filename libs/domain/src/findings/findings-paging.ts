@@ -27,8 +27,10 @@ export type RunRule = (risk: OwaspNhiRisk, window: RuleWindow) => readonly Findi
 /** Subjects per rule run while counting: counting pages through every rule to the end. */
 export const FINDINGS_COUNT_CHUNK = 5000;
 
-/** NHI1 candidates resolved per round trip (candidate query, then one lineage slice for the chunk). */
+/** Most NHI1 candidates resolved per round trip (candidate query, then one lineage slice for the chunk). */
 export const IMPROPER_OFFBOARDING_CHUNK = 256;
+/** Fewest per round trip: below this a round trip costs more than the lineages it saves. */
+export const IMPROPER_OFFBOARDING_MIN_CHUNK = 32;
 
 /** The risks a query asks for that facts can show, each once, in OWASP order. */
 export function findingRisks(query: Pick<FindingsQuery, 'risks'>): OwaspNhiRisk[] {
@@ -101,8 +103,12 @@ export async function findImproperOffboarding(
 ): Promise<Finding[]> {
   const findings: Finding[] = [];
   let after = window.after;
+  let seen = 0;
+  // Resolving a lineage is the cost, so a chunk is sized to what the page still needs at the hit
+  // rate seen so far (a guess of one in four to start), between the bounds below.
+  let size = chunkFor(window.limit, 4);
   while (findings.length < window.limit) {
-    const ids = await source.candidates({ after, limit: IMPROPER_OFFBOARDING_CHUNK });
+    const ids = await source.candidates({ after, limit: size });
     if (ids.length === 0) break;
     const graph = await source.lineageGraph(ids);
     for (const id of ids) {
@@ -111,8 +117,15 @@ export async function findImproperOffboarding(
       if (finding) findings.push(finding);
       if (findings.length >= window.limit) break;
     }
-    if (ids.length < IMPROPER_OFFBOARDING_CHUNK) break;
+    if (ids.length < size) break;
+    seen += ids.length;
     after = ids[ids.length - 1]!;
+    size = chunkFor(window.limit - findings.length, findings.length === 0 ? Infinity : seen / findings.length);
   }
   return findings;
+}
+
+/** Candidates to resolve for `wanted` more findings when one candidate in `perFinding` is one (with a margin). */
+function chunkFor(wanted: number, perFinding: number): number {
+  return Math.min(IMPROPER_OFFBOARDING_CHUNK, Math.max(IMPROPER_OFFBOARDING_MIN_CHUNK, Math.ceil(wanted * perFinding * 1.25)));
 }
