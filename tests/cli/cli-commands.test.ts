@@ -96,7 +96,7 @@ describe('ingest from stdin', () => {
 
     const dataDir = freshDir();
     const run = await runCli(['ingest', '-'], {
-      env: { LINEAGE_DATA_DIR: dataDir, LINEAGE_BATCH_SIZE: '7' },
+      env: { LINEAGE_DATA_DIR: dataDir, LINEAGE_FILE_BATCH_SIZE: '7' },
       stdin: `${lines.join('\n')}\n`,
     });
     expect(run.stderr).toBe('');
@@ -150,9 +150,9 @@ describe('exit codes', () => {
   it('exits 2, naming the variable, for a bad setting', async () => {
     const file = join(work, 'one.ndjson');
     writeFileSync(file, readFileSync(join(CANONICAL, 'hr.ndjson')));
-    const run = await runCli(['ingest', file], { env: { LINEAGE_DATA_DIR: freshDir(), LINEAGE_BATCH_SIZE: 'lots' } });
+    const run = await runCli(['ingest', file], { env: { LINEAGE_DATA_DIR: freshDir(), LINEAGE_FILE_BATCH_SIZE: 'lots' } });
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('LINEAGE_BATCH_SIZE');
+    expect(run.stderr).toContain('LINEAGE_FILE_BATCH_SIZE');
   });
 
   it('exits non-zero when the store refuses the batch, and commits nothing of it', async () => {

@@ -31,7 +31,7 @@ afterAll(() => {
 });
 
 const ingest = (dataDir: string, ...extra: string[]) =>
-  runCli(['ingest', file, ...extra], { env: { LINEAGE_DATA_DIR: dataDir, LINEAGE_BATCH_SIZE: BATCH_SIZE } });
+  runCli(['ingest', file, ...extra], { env: { LINEAGE_DATA_DIR: dataDir, LINEAGE_FILE_BATCH_SIZE: BATCH_SIZE } });
 
 it('a run killed with SIGKILL mid-file and restarted leaves the same graph and counts as a clean run', async () => {
   const cleanDir = join(work, 'clean');
@@ -43,7 +43,7 @@ it('a run killed with SIGKILL mid-file and restarted leaves the same graph and c
     ingest(cleanDir),
     // Kill as soon as a batch has committed (the progress line comes after the commit).
     runCli(['ingest', file, '--progress', 'json'], {
-      env: { LINEAGE_DATA_DIR: crashDir, LINEAGE_BATCH_SIZE: BATCH_SIZE },
+      env: { LINEAGE_DATA_DIR: crashDir, LINEAGE_FILE_BATCH_SIZE: BATCH_SIZE },
       onStderrLine: (line, kill) => {
         if (committedBeforeKill || !line.startsWith('{"committed"')) return;
         committedBeforeKill = (JSON.parse(line) as { committed: { offset: number; line: number } }).committed;

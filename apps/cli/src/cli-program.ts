@@ -116,7 +116,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     )
     .option(
       '--batch-size <n>',
-      'records per store transaction (default: LINEAGE_BATCH_SIZE)',
+      'records per store transaction (default: LINEAGE_FILE_BATCH_SIZE)',
       integerOption('--batch-size', 1),
     )
     .addOption(new Option('--progress <mode>', 'progress on stderr').choices(PROGRESS_MODES).default('auto'))

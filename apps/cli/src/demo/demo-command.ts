@@ -59,7 +59,7 @@ export async function prepareDemo(
   );
   const load = await loadDemoEnterprise(
     { pipeline: app.get(IngestionPipeline), checkpoints: store },
-    { people: options.people, seed: options.seed, batchSize: config.LINEAGE_BATCH_SIZE },
+    { people: options.people, seed: options.seed, batchSize: config.LINEAGE_FILE_BATCH_SIZE },
     (event) => candidates.observe(event),
     (result, committed) => {
       tally.add(result);

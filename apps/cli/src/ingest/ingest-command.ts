@@ -12,7 +12,7 @@ import { progressReporter } from './progress-reporter';
 export interface IngestCommandOptions {
   readonly fromStart: boolean;
   readonly progress: ProgressMode;
-  /** Overrides LINEAGE_BATCH_SIZE. */
+  /** Overrides LINEAGE_FILE_BATCH_SIZE. */
   readonly batchSize?: number;
 }
 
@@ -32,7 +32,7 @@ export async function runIngestCommand(
     input,
     { pipeline: app.get(IngestionPipeline), checkpoints: app.get<string, GraphStore>(GRAPH_STORE) },
     {
-      batchSize: options.batchSize ?? config.LINEAGE_BATCH_SIZE,
+      batchSize: options.batchSize ?? config.LINEAGE_FILE_BATCH_SIZE,
       fromStart: options.fromStart,
       progress: progressReporter(options.progress, input.size),
       signal,
