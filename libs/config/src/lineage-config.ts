@@ -81,7 +81,7 @@ export class LineageConfig {
   /**
    * Records per store transaction from a file (`nhi-lineage ingest`, the demo). Larger than
    * Kafka's: a file has no latency to keep, and a larger batch writes each B-tree page it touches
-   * once for more events (2,000 → 20,000: about 30% faster on this project's benchmark).
+   * once for more events (2,000 → 20,000: about 30% faster at P = 1,000 in this project's benchmark).
    */
   @Transform(toInt) @IsInt() @Min(1) @Max(1000000)
   LINEAGE_FILE_BATCH_SIZE = 20000;

@@ -1,13 +1,12 @@
 import Database from 'better-sqlite3';
-import { MIGRATIONS, migrate } from './sqlite-migrations';
+import { MIGRATIONS, applyMigration, migrate } from './sqlite-migrations';
 
 /** A database migrated up to (and including) `version`, as an older release left it. */
 function databaseAt(version: number): Database.Database {
   const db = new Database(':memory:');
   db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
   for (const migration of MIGRATIONS.filter((m) => m.version <= version)) {
-    if (typeof migration.sql === 'string') db.exec(migration.sql);
-    else migration.sql(db);
+    applyMigration(db, migration);
     db.prepare('INSERT INTO schema_migrations VALUES (?, ?, 0)').run(migration.version, migration.name);
   }
   return db;

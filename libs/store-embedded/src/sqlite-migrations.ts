@@ -240,6 +240,12 @@ function addMissingEnds(db: Database.Database): void {
   }
 }
 
+/** Runs one migration's step (without recording it). */
+export function applyMigration(db: Database.Database, migration: Migration): void {
+  if (typeof migration.sql === 'string') db.exec(migration.sql);
+  else migration.sql(db);
+}
+
 export function migrate(db: Database.Database): number[] {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
   const applied = new Set(
@@ -250,8 +256,7 @@ export function migrate(db: Database.Database): number[] {
   for (const migration of MIGRATIONS) {
     if (applied.has(migration.version)) continue;
     db.transaction(() => {
-      if (typeof migration.sql === 'string') db.exec(migration.sql);
-      else migration.sql(db);
+      applyMigration(db, migration);
       record.run(migration.version, migration.name, Date.now());
     })();
     ran.push(migration.version);

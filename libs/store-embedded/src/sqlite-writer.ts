@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { BatchOutcome, EventOutcome, GraphFact, GraphRelationship, IngestBatch, LoadedState, NodeState } from '@lineage/domain';
-import { applyFacts, followUpKey, relKeyString, stateRequest } from '@lineage/domain';
+import { applyFacts, compareIds, followUpKey, relKeyString, stateRequest } from '@lineage/domain';
 import type { NodeRow, RelationshipRow } from './sqlite-rows';
 import { NODE_COLUMNS, RELATIONSHIP_COLUMNS, fromNodeState, fromRelationship, toNodeState, toRelationship } from './sqlite-rows';
 
@@ -110,7 +110,7 @@ export class SqliteWriter {
     }
 
     if (facts.length > 0) this.writeFacts(facts);
-    timeline.sort((a, b) => compare(a.entityId, b.entityId) || a.time - b.time);
+    timeline.sort((a, b) => compareIds(a.entityId, b.entityId) || a.time - b.time);
     for (const entry of timeline) this.insertEntityEvent.run(entry.entityId, entry.time, entry.seq);
 
     for (const letter of batch.deadLetters) {
@@ -125,7 +125,7 @@ export class SqliteWriter {
   private writeFacts(facts: readonly GraphFact[]): void {
     const request = stateRequest(facts);
     const nodes = new Map<string, NodeState>();
-    for (const id of [...request.nodeIds].sort(compare)) {
+    for (const id of [...request.nodeIds].sort(compareIds)) {
       const row = this.selectNode.get(id) as NodeRow | undefined;
       if (row) nodes.set(id, toNodeState(row));
     }
@@ -141,7 +141,8 @@ export class SqliteWriter {
     };
     // Nothing is ever deleted and a relationship's two ends always exist as nodes (placeholders if
     // need be), so a key or anchor at a node the store does not hold has nothing to load.
-    for (const key of [...request.relKeys.values()].sort(compareKeys)) {
+    // relKeys is keyed by relKeyString, whose order is (type, from, to): the primary key's.
+    for (const [, key] of [...request.relKeys].sort(([a], [b]) => compareIds(a, b))) {
       if (!nodes.has(key.from) || !nodes.has(key.to)) continue;
       take(this.selectKey.all(key.from, key.type, key.to) as RelationshipRow[]);
     }
@@ -152,7 +153,7 @@ export class SqliteWriter {
 
     const state: LoadedState = { nodes, relationships };
     const writes = applyFacts(state, facts);
-    for (const node of [...writes.nodes].sort((a, b) => compare(a.id, b.id))) (nodes.has(node.id) ? this.updateNode : this.insertNode).run(fromNodeState(node));
+    for (const node of [...writes.nodes].sort((a, b) => compareIds(a.id, b.id))) (nodes.has(node.id) ? this.updateNode : this.insertNode).run(fromNodeState(node));
 
     const before = new Map<string, number[]>();
     for (const rel of relationships) {
@@ -161,8 +162,9 @@ export class SqliteWriter {
       if (starts) starts.push(rel.validFrom);
       else before.set(key, [rel.validFrom]);
     }
-    for (const write of [...writes.relationships].sort((a, b) => compareKeys(a.key, b.key))) {
-      const starts = before.get(relKeyString(write.key));
+    const keyed = writes.relationships.map((write) => ({ write, key: relKeyString(write.key) }));
+    for (const { write, key } of keyed.sort((a, b) => compareIds(a.key, b.key))) {
+      const starts = before.get(key);
       if (!starts) {
         for (const interval of write.intervals) this.insertRelationship.run(fromRelationship(interval));
       } else if (sameStarts(starts, write.intervals)) {
@@ -180,12 +182,4 @@ function sameStarts(starts: readonly number[], intervals: readonly GraphRelation
   if (starts.length !== intervals.length) return false;
   const sorted = [...starts].sort((a, b) => a - b);
   return intervals.every((interval, i) => interval.validFrom === sorted[i]);
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function compareKeys(a: { type: string; from: string; to: string }, b: { type: string; from: string; to: string }): number {
-  return compare(a.type, b.type) || compare(a.from, b.from) || compare(a.to, b.to);
 }

@@ -14,6 +14,7 @@ import {
   RELATION_KINDS,
   RELATION_KIND_NAMES,
   applyFacts,
+  compareIds,
   inferKind,
   mergeNode,
   stateRequest,
@@ -245,7 +246,6 @@ export interface LockedState {
   readonly provisional: ReadonlySet<string>;
 }
 
-const byId = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Lock, then load, what `request` names: at most nine queries whatever the batch size. */
 export async function lockAndLoad(tx: QueryRunner, request: StateRequest): Promise<LockedState> {
@@ -255,12 +255,12 @@ export async function lockAndLoad(tx: QueryRunner, request: StateRequest): Promi
   for (const key of relKeys) written.add(key.from).add(key.to);
   const provisional = new Set<string>();
   if (written.size > 0) {
-    for (const record of await run(tx, LOCK_OR_CREATE_NODES, { ids: [...written].sort(byId) })) {
+    for (const record of await run(tx, LOCK_OR_CREATE_NODES, { ids: [...written].sort(compareIds) })) {
       provisional.add(readString(record.get('created'), 'created node id'));
     }
   }
   const locked = new Set(written);
-  const anchorIds = [...new Set(request.anchors.map((a) => a.id))].filter((id) => !locked.has(id)).sort(byId);
+  const anchorIds = [...new Set(request.anchors.map((a) => a.id))].filter((id) => !locked.has(id)).sort(compareIds);
   if (anchorIds.length > 0) await run(tx, LOCK_NODES, { ids: anchorIds });
   anchorIds.forEach((id) => locked.add(id));
 
@@ -273,7 +273,7 @@ export async function lockAndLoad(tx: QueryRunner, request: StateRequest): Promi
   let anchored = await loadAnchored();
   const farEnds = [...new Set(anchored.flatMap((rel) => [rel.from, rel.to]))]
     .filter((id) => !locked.has(id))
-    .sort(byId);
+    .sort(compareIds);
   if (farEnds.length > 0) {
     // A key reached from an anchor may change through its other end until that end is locked too: lock, read again.
     await run(tx, LOCK_NODES, { ids: farEnds });

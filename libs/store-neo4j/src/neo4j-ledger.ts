@@ -12,7 +12,7 @@ import type {
   PageRequest,
   SourceStatus,
 } from '@lineage/domain';
-import { decodeCursor, followUpKey, pageOf } from '@lineage/domain';
+import { compareIds, decodeCursor, followUpKey, pageOf } from '@lineage/domain';
 import type { Neo4jSessions, QueryRunner } from './neo4j-session';
 import { run } from './neo4j-session';
 import { SEQUENCES, reserveSequence } from './neo4j-sequences';
@@ -169,11 +169,7 @@ export function counterRows(batch: IngestBatch, outcomes: readonly EventOutcome[
   });
   for (const letter of batch.deadLetters) counter(letter.source ?? UNKNOWN, letter.type ?? UNKNOWN).rejected++;
   // In key order, so that two batches lock the counters they share in the same order.
-  return [...counters.values()].sort((a, b) => compare(a.source, b.source) || compare(a.type, b.type));
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  return [...counters.values()].sort((a, b) => compareIds(a.source, b.source) || compareIds(a.type, b.type));
 }
 
 export async function writeTimeline(tx: QueryRunner, accepted: readonly AcceptedEvent[]): Promise<void> {

@@ -36,6 +36,14 @@ export interface GraphRelationship {
   readonly attributes: Attributes;
 }
 
+/**
+ * Ids in code-unit order: the order SQLite's BINARY collation and Neo4j give strings, so what is
+ * sorted here walks their indexes in order (and two writers lock shared rows in one order).
+ */
+export function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 export function isValidAt(item: { validFrom: EpochMs; validTo: EpochMs | null }, asOf: EpochMs): boolean {
   return item.validFrom <= asOf && (item.validTo === null || asOf < item.validTo);
 }

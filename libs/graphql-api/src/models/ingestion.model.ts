@@ -1,5 +1,6 @@
 import { Field, GraphQLISODateTime, Int, ObjectType } from '@nestjs/graphql';
 import type { DeadLetterRecord, IngestionStatus, SourceStatus } from '@lineage/domain';
+import { compareIds } from '@lineage/domain';
 import { Connection } from './connection.model';
 
 @ObjectType('TypeStatus', { description: 'Counts for one event type of one source.' })
@@ -55,9 +56,9 @@ export function toIngestionStatusModel(status: IngestionStatus): IngestionStatus
   const bySource = new Map<string, SourceStatus[]>();
   for (const row of status.sources) bySource.set(row.source, [...(bySource.get(row.source) ?? []), row]);
   const sources = [...bySource.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .sort(([a], [b]) => compareIds(a, b))
     .map(([source, rows]): SourceStatusModel => {
-      const types = rows.map(toTypeStatus).sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
+      const types = rows.map(toTypeStatus).sort((a, b) => compareIds(a.type, b.type));
       const latest = Math.max(...rows.map((row) => row.lastEventTime ?? -Infinity));
       return {
         source,
