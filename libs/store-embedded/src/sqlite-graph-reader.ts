@@ -28,8 +28,7 @@ import {
   resolveLineage,
   strongestReach,
 } from '@lineage/domain';
-import type { NodeRow, RelationshipRow } from './sqlite-rows';
-import { NODE_COLUMNS, RELATIONSHIP_COLUMNS, placeholders, toNode, toRelationship, validAt } from './sqlite-rows';
+import { RELATIONSHIP_WIDTH, nodeAt, nodeColumns, placeholders, relationshipAt, relationshipColumns, validAt } from './sqlite-rows';
 
 /** Edges in a lineage walk: the domain's rules hop via at most MAX_LINEAGE_DEPTH nodes, plus two terminal edges. */
 const LINEAGE_WALK_DEPTH = MAX_LINEAGE_DEPTH + 2;
@@ -94,7 +93,7 @@ export class SqliteGraphReader {
   private readonly nhiCount: Database.Statement;
   private readonly activeCredentials: Database.Statement;
   private readonly roleReach: Database.Statement;
-  private readonly grantsOf: Database.Statement;
+  private readonly grantsReaching: Database.Statement;
   private readonly truncatedAt: Database.Statement;
   private readonly holders: Database.Statement;
   private readonly timelinePage: Database.Statement;
@@ -107,27 +106,38 @@ export class SqliteGraphReader {
   constructor(db: Database.Database) {
     this.upstreamWalk = db.prepare(UPSTREAM_WALK);
     this.downstreamWalk = db.prepare(DOWNSTREAM_WALK);
-    this.nodesByIds = db.prepare(`SELECT ${NODE_COLUMNS} FROM nodes WHERE id IN (SELECT value FROM json_each(?))`);
-    this.upstreamRelationships = db.prepare(`
-      SELECT ${RELATIONSHIP_COLUMNS} FROM relationships
-      WHERE dst IN (SELECT value FROM json_each(@ids)) AND type IN ${UPSTREAM_IN}
-      UNION ALL
-      SELECT ${RELATIONSHIP_COLUMNS} FROM relationships
-      WHERE src IN (SELECT value FROM json_each(@ids)) AND type IN ${DOWNSTREAM_OUT}`);
-    this.nodeById = db.prepare(`SELECT ${NODE_COLUMNS} FROM nodes WHERE id = ?`);
+    this.nodesByIds = db.prepare(`SELECT ${nodeColumns()} FROM nodes WHERE id IN (SELECT value FROM json_each(?))`).raw();
+    this.upstreamRelationships = db
+      .prepare(
+        `SELECT ${relationshipColumns()} FROM relationships
+         WHERE dst IN (SELECT value FROM json_each(@ids)) AND type IN ${UPSTREAM_IN}
+         UNION ALL
+         SELECT ${relationshipColumns()} FROM relationships
+         WHERE src IN (SELECT value FROM json_each(@ids)) AND type IN ${DOWNSTREAM_OUT}`,
+      )
+      .raw();
+    this.nodeById = db.prepare(`SELECT ${nodeColumns()} FROM nodes WHERE id = ?`).raw();
     this.nhiPage = db.prepare(`SELECT id FROM nodes WHERE kind = @kind AND id > @after AND ${validAt('nodes')} ORDER BY id LIMIT @limit`);
     this.nhiCount = db.prepare(`SELECT count(*) AS n FROM nodes WHERE kind = @kind AND ${validAt('nodes')}`);
-    this.activeCredentials = db.prepare(`
-      SELECT r.dst AS nhi, ${NODE_COLUMNS.split(', ').map((c) => `n.${c}`).join(', ')}
-      FROM relationships r JOIN nodes n ON n.id = r.src
-      WHERE r.dst IN (SELECT value FROM json_each(@ids)) AND r.type = @authenticates AND ${validAt('r')} AND ${validAt('n')}
-        AND coalesce(json_extract(n.attributes, '$.status'), 'active') = 'active'
-      ORDER BY n.id`);
+    this.activeCredentials = db
+      .prepare(
+        `SELECT r.dst, ${nodeColumns('n')}
+         FROM relationships r JOIN nodes n ON n.id = r.src
+         WHERE r.dst IN (SELECT value FROM json_each(@ids)) AND r.type = @authenticates AND ${validAt('r')} AND ${validAt('n')}
+           AND coalesce(json_extract(n.attributes, '$.status'), 'active') = 'active'
+         ORDER BY n.id`,
+      )
+      .raw();
     this.roleReach = db.prepare(ROLE_REACH);
-    this.grantsOf = db.prepare(`
-      SELECT r.src AS roleId, r.dst AS resourceId, r.attributes AS attributes
-      FROM relationships r
-      WHERE r.src IN (SELECT value FROM json_each(@roles)) AND r.type = @grants AND ${validAt('r')}`);
+    // Each grant with its resource in one pass: the grants come in key order (role, resource),
+    // so the node lookups walk the nodes' B-tree in order too.
+    this.grantsReaching = db
+      .prepare(
+        `SELECT r.src, r.attributes, ${nodeColumns('n')}
+         FROM relationships r CROSS JOIN nodes n ON n.id = r.dst
+         WHERE r.src IN (SELECT value FROM json_each(@roles)) AND r.type = @grants AND ${validAt('r')}`,
+      )
+      .raw();
     this.truncatedAt = db.prepare(`
       SELECT 1 FROM relationships r
       WHERE r.src IN (SELECT value FROM json_each(@roles)) AND r.type = @canAssume AND ${validAt('r')} LIMIT 1`);
@@ -144,24 +154,30 @@ export class SqliteGraphReader {
       WHERE ${timelineFilter} AND (x.time, x.seq) > (@afterTime, @afterSeq)
       ORDER BY x.time, x.seq LIMIT @limit`);
     this.timelineCount = db.prepare(`SELECT count(*) AS n FROM entity_events x WHERE ${timelineFilter}`);
-    const neighbourColumns = `${RELATIONSHIP_COLUMNS.split(', ').map((c) => `r.${c} AS r_${c}`).join(', ')}, ${NODE_COLUMNS.split(', ').map((c) => `n.${c}`).join(', ')}`;
-    this.neighboursOut = db.prepare(`
-      SELECT ${neighbourColumns} FROM relationships r JOIN nodes n ON n.id = r.dst
-      WHERE r.src = @id AND r.type = @type AND ${validAt('r')} AND n.id > @after ORDER BY n.id LIMIT @limit`);
-    this.neighboursIn = db.prepare(`
-      SELECT ${neighbourColumns} FROM relationships r JOIN nodes n ON n.id = r.src
-      WHERE r.dst = @id AND r.type = @type AND ${validAt('r')} AND n.id > @after ORDER BY n.id LIMIT @limit`);
+    const neighbourColumns = `${relationshipColumns('r')}, ${nodeColumns('n')}`;
+    this.neighboursOut = db
+      .prepare(
+        `SELECT ${neighbourColumns} FROM relationships r JOIN nodes n ON n.id = r.dst
+         WHERE r.src = @id AND r.type = @type AND ${validAt('r')} AND n.id > @after ORDER BY n.id LIMIT @limit`,
+      )
+      .raw();
+    this.neighboursIn = db
+      .prepare(
+        `SELECT ${neighbourColumns} FROM relationships r JOIN nodes n ON n.id = r.src
+         WHERE r.dst = @id AND r.type = @type AND ${validAt('r')} AND n.id > @after ORDER BY n.id LIMIT @limit`,
+      )
+      .raw();
     this.neighboursOutCount = db.prepare(`SELECT count(*) AS n FROM relationships r WHERE r.src = @id AND r.type = @type AND ${validAt('r')}`);
     this.neighboursInCount = db.prepare(`SELECT count(*) AS n FROM relationships r WHERE r.dst = @id AND r.type = @type AND ${validAt('r')}`);
   }
 
   getNode(id: string): GraphNode | null {
-    const row = this.nodeById.get(id) as NodeRow | undefined;
-    return row ? toNode(row) : null;
+    const row = this.nodeById.get(id) as unknown[] | undefined;
+    return row ? nodeAt(row) : null;
   }
 
   getNodes(ids: readonly string[]): GraphNode[] {
-    return (this.nodesByIds.all(JSON.stringify(ids)) as NodeRow[]).map(toNode);
+    return (this.nodesByIds.all(JSON.stringify(ids)) as unknown[][]).map((row) => nodeAt(row));
   }
 
   /** The upstream slice of the graph around `seeds`, every interval included, in three queries. */
@@ -174,8 +190,8 @@ export class SqliteGraphReader {
   lineageSlice(seeds: readonly string[]): { nodes: GraphNode[]; relationships: GraphRelationship[] } {
     const ids = (this.upstreamWalk.all(...LINEAGE_UPSTREAM, ...LINEAGE_DOWNSTREAM, { seeds: JSON.stringify(seeds), depth: LINEAGE_WALK_DEPTH }) as { id: string }[]).map((r) => r.id);
     const json = JSON.stringify(ids);
-    const nodes = (this.nodesByIds.all(json) as NodeRow[]).map(toNode);
-    const relationships = (this.upstreamRelationships.all(...LINEAGE_UPSTREAM, ...LINEAGE_DOWNSTREAM, { ids: json }) as RelationshipRow[]).map(toRelationship);
+    const nodes = (this.nodesByIds.all(json) as unknown[][]).map((row) => nodeAt(row));
+    const relationships = (this.upstreamRelationships.all(...LINEAGE_UPSTREAM, ...LINEAGE_DOWNSTREAM, { ids: json }) as unknown[][]).map((row) => relationshipAt(row));
     return { nodes, relationships };
   }
 
@@ -200,10 +216,11 @@ export class SqliteGraphReader {
   private credentialsOf(nhiIds: readonly string[], asOf: EpochMs): Map<string, GraphNode[]> {
     const result = new Map<string, GraphNode[]>();
     if (nhiIds.length === 0) return result;
-    for (const row of this.activeCredentials.all({ ids: JSON.stringify(nhiIds), authenticates: 'AUTHENTICATES', asOf }) as (NodeRow & { nhi: string })[]) {
-      const list = result.get(row.nhi) ?? [];
-      list.push(toNode(row));
-      result.set(row.nhi, list);
+    for (const row of this.activeCredentials.all({ ids: JSON.stringify(nhiIds), authenticates: 'AUTHENTICATES', asOf }) as unknown[][]) {
+      const nhi = row[0] as string;
+      const list = result.get(nhi) ?? [];
+      list.push(nodeAt(row, 1));
+      result.set(nhi, list);
     }
     return result;
   }
@@ -252,11 +269,14 @@ export class SqliteGraphReader {
       return { roleId: row.role, path: root.kind === 'Credential' ? path : path.slice(1) };
     });
     const roles = [...new Set(reaches.map((r) => r.roleId))];
-    const grants: GrantRow[] = (this.grantsOf.all({ roles: JSON.stringify(roles), grants: 'GRANTS', asOf }) as { roleId: string; resourceId: string; attributes: string }[]).map((row) => {
-      const attributes = JSON.parse(row.attributes) as { level?: GrantRow['level']; actions?: string[] };
-      return { roleId: row.roleId, resourceId: row.resourceId, level: attributes.level ?? 'read', actions: attributes.actions ?? [] };
+    const resources = new Map<string, GraphNode>();
+    const grants: GrantRow[] = (this.grantsReaching.all({ roles: JSON.stringify(roles), grants: 'GRANTS', asOf }) as unknown[][]).map((row) => {
+      // role, grant attributes, then the resource's node columns.
+      const resourceId = row[2] as string;
+      if (!resources.has(resourceId)) resources.set(resourceId, nodeAt(row, 2));
+      const attributes = JSON.parse(row[1] as string) as { level?: GrantRow['level']; actions?: string[] };
+      return { roleId: row[0] as string, resourceId, level: attributes.level ?? 'read', actions: attributes.actions ?? [] };
     });
-    const resources = new Map(this.getNodes([...new Set(grants.map((g) => g.resourceId))]).map((n) => [n.id, n] as const));
     const deepest = [...new Set(reachRows.filter((r) => r.depth >= query.maxDepth).map((r) => r.role))];
     const truncated = deepest.length > 0 && this.truncatedAt.get({ roles: JSON.stringify(deepest), canAssume: 'CAN_ASSUME', asOf }) !== undefined;
 
@@ -281,23 +301,8 @@ export class SqliteGraphReader {
     const after = query.page.after ? String(decodeCursor(query.page.after, 1)[0]) : '';
     const params = { id: query.id, type: query.type, asOf: query.asOf };
     const statement = query.direction === 'out' ? this.neighboursOut : this.neighboursIn;
-    const rows = statement.all({ ...params, after, limit: query.page.first + 1 }) as (NodeRow & Record<string, unknown>)[];
-    const items = rows.map((row) => ({
-      node: toNode(row),
-      relationship: toRelationship({
-        type: row['r_type'] as string,
-        src: row['r_src'] as string,
-        dst: row['r_dst'] as string,
-        valid_from: row['r_valid_from'] as number,
-        valid_to: row['r_valid_to'] as number | null,
-        first_seen: row['r_first_seen'] as number,
-        last_seen: row['r_last_seen'] as number,
-        confidence: row['r_confidence'] as string,
-        source: row['r_source'] as string | null,
-        evidence: row['r_evidence'] as string,
-        attributes: row['r_attributes'] as string,
-      }),
-    }));
+    const rows = statement.all({ ...params, after, limit: query.page.first + 1 }) as unknown[][];
+    const items = rows.map((row) => ({ relationship: relationshipAt(row), node: nodeAt(row, RELATIONSHIP_WIDTH) }));
     const count = (query.direction === 'out' ? this.neighboursOutCount : this.neighboursInCount).get(params) as { n: number };
     return pageOf(items, query.page.first, (item) => [item.node.id], count.n);
   }

@@ -2,12 +2,9 @@ import type Database from 'better-sqlite3';
 import type { EpochMs, OffboardingContext } from '@lineage/domain';
 import { MAX_MANAGER_ESCALATION, OFFBOARDING_ROLE_DEPTH } from '@lineage/domain';
 import type { SqliteGraphReader } from './sqlite-graph-reader';
-import type { RelationshipRow } from './sqlite-rows';
-import { RELATIONSHIP_COLUMNS, toRelationship } from './sqlite-rows';
+import { relationshipAt, relationshipColumns } from './sqlite-rows';
 
-const R_COLUMNS = RELATIONSHIP_COLUMNS.split(', ')
-  .map((column) => `r.${column}`)
-  .join(', ');
+const R_COLUMNS = relationshipColumns('r');
 
 /**
  * Everything around a leaver that the lineage slice does not hold, in one statement, every
@@ -86,7 +83,7 @@ export class SqliteOffboarding {
     db: Database.Database,
     private readonly reader: SqliteGraphReader,
   ) {
-    this.relationships = db.prepare(OFFBOARDING_RELATIONSHIPS);
+    this.relationships = db.prepare(OFFBOARDING_RELATIONSHIPS).raw();
   }
 
   /** One instance (and one set of prepared statements) per database connection. */
@@ -120,8 +117,8 @@ export class SqliteOffboarding {
         storedIn: 'STORED_IN',
         authenticates: 'AUTHENTICATES',
         uses: 'USES',
-      }) as RelationshipRow[]
-    ).map(toRelationship);
+      }) as unknown[][]
+    ).map((row) => relationshipAt(row));
     const known = new Set(slice.nodes.map((node) => node.id));
     const missing = [...new Set(extra.flatMap((rel) => [rel.from, rel.to]))].filter((id) => !known.has(id));
     return {

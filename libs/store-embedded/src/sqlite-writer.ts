@@ -1,8 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { BatchOutcome, EventOutcome, GraphFact, GraphRelationship, IngestBatch, LoadedState, NodeState } from '@lineage/domain';
 import { applyFacts, compareIds, followUpKey, relKeyString, stateRequest } from '@lineage/domain';
-import type { NodeRow, RelationshipRow } from './sqlite-rows';
-import { NODE_COLUMNS, RELATIONSHIP_COLUMNS, fromNodeState, fromRelationship, toNodeState, toRelationship } from './sqlite-rows';
+import { NODE_COLUMNS, RELATIONSHIP_COLUMNS, fromNodeState, fromRelationship, nodeStateAt, relationshipAt } from './sqlite-rows';
 
 const UNKNOWN = '(unknown)';
 
@@ -34,10 +33,10 @@ export class SqliteWriter {
       'INSERT OR IGNORE INTO events (source, id, type, time, subject, summary, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
     this.insertEntityEvent = db.prepare('INSERT OR IGNORE INTO entity_events (entity_id, time, seq) VALUES (?, ?, ?)');
-    this.selectNode = db.prepare(`SELECT ${NODE_COLUMNS} FROM nodes WHERE id = ?`);
-    this.selectKey = db.prepare(`SELECT ${RELATIONSHIP_COLUMNS} FROM relationships WHERE src = ? AND type = ? AND dst = ?`);
-    this.selectFrom = db.prepare(`SELECT ${RELATIONSHIP_COLUMNS} FROM relationships WHERE src = ? AND type = ?`);
-    this.selectTo = db.prepare(`SELECT ${RELATIONSHIP_COLUMNS} FROM relationships WHERE dst = ? AND type = ?`);
+    this.selectNode = db.prepare(`SELECT ${NODE_COLUMNS} FROM nodes WHERE id = ?`).raw();
+    this.selectKey = db.prepare(`SELECT ${RELATIONSHIP_COLUMNS} FROM relationships WHERE src = ? AND type = ? AND dst = ?`).raw();
+    this.selectFrom = db.prepare(`SELECT ${RELATIONSHIP_COLUMNS} FROM relationships WHERE src = ? AND type = ?`).raw();
+    this.selectTo = db.prepare(`SELECT ${RELATIONSHIP_COLUMNS} FROM relationships WHERE dst = ? AND type = ?`).raw();
     this.insertNode = db.prepare(`
       INSERT INTO nodes (${NODE_COLUMNS})
       VALUES (@id, @kind, @name, @source, @first_seen, @last_seen, @valid_from, @valid_to, @placeholder, @attributes, @property_times)`);
@@ -126,17 +125,18 @@ export class SqliteWriter {
     const request = stateRequest(facts);
     const nodes = new Map<string, NodeState>();
     for (const id of [...request.nodeIds].sort(compareIds)) {
-      const row = this.selectNode.get(id) as NodeRow | undefined;
-      if (row) nodes.set(id, toNodeState(row));
+      const row = this.selectNode.get(id) as unknown[] | undefined;
+      if (row) nodes.set(id, nodeStateAt(row));
     }
     const relationships: GraphRelationship[] = [];
     const seen = new Set<string>();
-    const take = (rows: RelationshipRow[]) => {
+    const take = (rows: unknown[][]) => {
       for (const row of rows) {
-        const key = `${row.type}\u0000${row.src}\u0000${row.dst}\u0000${row.valid_from}`;
+        // type, src, dst, valid_from: the columns that identify an interval come first.
+        const key = `${row[0]}\u0000${row[1]}\u0000${row[2]}\u0000${row[3]}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        relationships.push(toRelationship(row));
+        relationships.push(relationshipAt(row));
       }
     };
     // Nothing is ever deleted and a relationship's two ends always exist as nodes (placeholders if
@@ -144,11 +144,11 @@ export class SqliteWriter {
     // relKeys is keyed by relKeyString, whose order is (type, from, to): the primary key's.
     for (const [, key] of [...request.relKeys].sort(([a], [b]) => compareIds(a, b))) {
       if (!nodes.has(key.from) || !nodes.has(key.to)) continue;
-      take(this.selectKey.all(key.from, key.type, key.to) as RelationshipRow[]);
+      take(this.selectKey.all(key.from, key.type, key.to) as unknown[][]);
     }
     for (const anchor of request.anchors) {
       if (request.nodeIds.has(anchor.id) && !nodes.has(anchor.id)) continue;
-      take((anchor.side === 'from' ? this.selectFrom : this.selectTo).all(anchor.id, anchor.type) as RelationshipRow[]);
+      take((anchor.side === 'from' ? this.selectFrom : this.selectTo).all(anchor.id, anchor.type) as unknown[][]);
     }
 
     const state: LoadedState = { nodes, relationships };
