@@ -50,6 +50,9 @@ describeEachStore('blast radius: what a credential could reach', (open) => {
       ['resource:bucket', 'write', ['cred:leaked', 'nhi:ci-bot', 'role:reader', 'resource:bucket']],
     ]);
     expect(radius?.truncated).toBe(false);
+    // Each resource is the stored node: only referenced by the grants, so still a placeholder.
+    expect(radius?.resources[1]?.resource).toMatchObject({ id: 'resource:db', kind: 'Resource', placeholder: true, validTo: null, attributes: {} });
+    expect(radius?.resources[1]?.actions).toEqual(['db:*']);
   });
 
   it('stops at the depth bound and says so', async () => {

@@ -63,6 +63,11 @@ describeEachStore('history, idempotency and event-time order', (open) => {
     const roles = (asOf: number) => store.neighbours({ id: 'nhi:a', type: 'HAS_ROLE', direction: 'out', asOf, page: { first: 10 } });
     expect((await roles(T1 + 1)).items).toEqual([]);
     expect((await roles(NOW)).items.map((r) => r.node.id)).toEqual(['role:x']);
+    // Each neighbour comes with the relationship that links it, both read from one row.
+    expect((await roles(NOW)).items[0]).toMatchObject({
+      node: { id: 'role:x', kind: 'Role', placeholder: false },
+      relationship: { type: 'HAS_ROLE', from: 'nhi:a', to: 'role:x', validTo: null },
+    });
   });
 
   it('a removal that arrives before its grant still closes it', async () => {

@@ -41,6 +41,8 @@ interface BenchOptions {
 
 const WEBHOOK_SECRET = 'bench-webhook-secret-0123456789';
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
+/** The process's peak resident set so far, in MiB (maxRSS is in KiB). */
+const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 
 async function main(): Promise<void> {
   const program = new Command()
@@ -74,11 +76,18 @@ async function main(): Promise<void> {
   const events = await countLines(file);
   // The full graph is built last, so that on Neo4j (one database) the queries and the
   // offboarding figure run on it.
-  const http = await ingestOverHttp(options, file);
-  const baseline = await ingestOnePerTransaction(options, file);
-  const fileIngest = await ingestFile(options, file, events);
-  const queries = await measureQueries(options);
-  const offboarding = await measureOffboarding(options);
+  // The process's RSS high-water mark after each phase: the phase that raised it is the one to look at.
+  const peakAfter: Record<string, number> = {};
+  const phase = async <T>(name: string, body: () => Promise<T>): Promise<T> => {
+    const result = await body();
+    peakAfter[name] = peakRssMb();
+    return result;
+  };
+  const http = await phase('http', () => ingestOverHttp(options, file));
+  const baseline = await phase('baseline', () => ingestOnePerTransaction(options, file));
+  const fileIngest = await phase('file', () => ingestFile(options, file, events));
+  const queries = await phase('queries', () => measureQueries(options));
+  const offboarding = await phase('offboarding', () => measureOffboarding(options));
   const dbDir = join(options.workDir, 'file-store');
   const result = {
     store: options.store,
@@ -94,7 +103,7 @@ async function main(): Promise<void> {
     },
     queries,
     offboarding,
-    memory: { peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) },
+    memory: { peakRssMb: peakRssMb(), peakAfter },
     disk: { dbMb: options.store === 'embedded' ? Math.round(dirBytes(dbDir) / 1e5) / 10 : null },
   };
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
