@@ -133,7 +133,7 @@ export class SqliteWriter {
     const take = (rows: unknown[][]) => {
       for (const row of rows) {
         // type, src, dst, valid_from: the columns that identify an interval come first.
-        const key = `${row[0]}\u0000${row[1]}\u0000${row[2]}\u0000${row[3]}`;
+        const key = [row[0], row[1], row[2], row[3]].join('\u0000');
         if (seen.has(key)) continue;
         seen.add(key);
         relationships.push(relationshipAt(row));
