@@ -543,4 +543,14 @@ describe('sampleTargets', () => {
     expect(fewer.leaverIds).toHaveLength(1);
     expect(sampleTargets({ people: PEOPLE, seed: SEED + 1 }, 50).nhiIds).not.toEqual(targets.nhiIds);
   });
+
+  it('draws another sample of the same enterprise for another draw', () => {
+    const { world } = mainEnterprise();
+    const first = sampleTargets({ people: PEOPLE, seed: SEED }, 50);
+    const second = sampleTargets({ people: PEOPLE, seed: SEED }, 50, 1);
+    expect(second.nhiIds).not.toEqual(first.nhiIds);
+    expect(second.credentialIds).not.toEqual(first.credentialIds);
+    for (const id of second.nhiIds) expect(world.nhis.get(id)?.deleted).toBe(false);
+    for (const id of second.credentialIds) expect(world.credentials.get(id)?.state).toBe('active');
+  });
 });

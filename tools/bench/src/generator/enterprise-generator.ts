@@ -119,14 +119,15 @@ function outlineOf(enterprise: SyntheticEnterprise): EnterpriseOutline {
 
 /**
  * Up to `count` ids of each kind, drawn at random (seeded) among those that exist at the end of
- * the history. Computed from the enterprise's model, without generating its events.
+ * the history. Computed from the enterprise's model, without generating its events. Each `draw`
+ * is another sample of the same enterprise (the benchmark warms up on draw 1, times draw 0).
  */
-export function sampleTargets(options: EnterpriseOptions, count: number): BenchTargets {
+export function sampleTargets(options: EnterpriseOptions, count: number, draw = 0): BenchTargets {
   if (!Number.isInteger(count) || count < 1)
     throw new RangeError(`count: must be a positive integer, got ${String(count)}`);
   const enterprise = new SyntheticEnterprise(resolveOptions(options));
   const { nhis, people } = enterprise;
-  const random = SeededRandom.of(enterprise.options.seed, FAMILY.targets, 0);
+  const random = SeededRandom.of(enterprise.options.seed, FAMILY.targets, draw);
   const nhiIds: string[] = [];
   const credentialIds: string[] = [];
   const seenNhis = new Set<number>();
