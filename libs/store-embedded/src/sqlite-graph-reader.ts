@@ -28,7 +28,7 @@ import {
   resolveLineage,
   strongestReach,
 } from '@lineage/domain';
-import { RELATIONSHIP_WIDTH, nodeAt, nodeColumns, placeholders, relationshipAt, relationshipColumns, validAt } from './sqlite-rows';
+import { RELATIONSHIP_WIDTH, nodeAt, nodeColumns, nodeOf, placeholders, relationshipAt, relationshipColumns, relationshipOf, validAt } from './sqlite-rows';
 
 /** Edges in a lineage walk: the domain's rules hop via at most MAX_LINEAGE_DEPTH nodes, plus two terminal edges. */
 const LINEAGE_WALK_DEPTH = MAX_LINEAGE_DEPTH + 2;
@@ -173,11 +173,11 @@ export class SqliteGraphReader {
 
   getNode(id: string): GraphNode | null {
     const row = this.nodeById.get(id) as unknown[] | undefined;
-    return row ? nodeAt(row) : null;
+    return row ? nodeOf(row) : null;
   }
 
   getNodes(ids: readonly string[]): GraphNode[] {
-    return (this.nodesByIds.all(JSON.stringify(ids)) as unknown[][]).map((row) => nodeAt(row));
+    return (this.nodesByIds.all(JSON.stringify(ids)) as unknown[][]).map(nodeOf);
   }
 
   /** The upstream slice of the graph around `seeds`, every interval included, in three queries. */
@@ -190,8 +190,8 @@ export class SqliteGraphReader {
   lineageSlice(seeds: readonly string[]): { nodes: GraphNode[]; relationships: GraphRelationship[] } {
     const ids = (this.upstreamWalk.all(...LINEAGE_UPSTREAM, ...LINEAGE_DOWNSTREAM, { seeds: JSON.stringify(seeds), depth: LINEAGE_WALK_DEPTH }) as { id: string }[]).map((r) => r.id);
     const json = JSON.stringify(ids);
-    const nodes = (this.nodesByIds.all(json) as unknown[][]).map((row) => nodeAt(row));
-    const relationships = (this.upstreamRelationships.all(...LINEAGE_UPSTREAM, ...LINEAGE_DOWNSTREAM, { ids: json }) as unknown[][]).map((row) => relationshipAt(row));
+    const nodes = (this.nodesByIds.all(json) as unknown[][]).map(nodeOf);
+    const relationships = (this.upstreamRelationships.all(...LINEAGE_UPSTREAM, ...LINEAGE_DOWNSTREAM, { ids: json }) as unknown[][]).map(relationshipOf);
     return { nodes, relationships };
   }
 
@@ -302,7 +302,7 @@ export class SqliteGraphReader {
     const params = { id: query.id, type: query.type, asOf: query.asOf };
     const statement = query.direction === 'out' ? this.neighboursOut : this.neighboursIn;
     const rows = statement.all({ ...params, after, limit: query.page.first + 1 }) as unknown[][];
-    const items = rows.map((row) => ({ relationship: relationshipAt(row), node: nodeAt(row, RELATIONSHIP_WIDTH) }));
+    const items = rows.map((row) => ({ relationship: relationshipAt(row, 0), node: nodeAt(row, RELATIONSHIP_WIDTH) }));
     const count = (query.direction === 'out' ? this.neighboursOutCount : this.neighboursInCount).get(params) as { n: number };
     return pageOf(items, query.page.first, (item) => [item.node.id], count.n);
   }

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { EpochMs, OffboardingContext } from '@lineage/domain';
 import { MAX_MANAGER_ESCALATION, OFFBOARDING_ROLE_DEPTH } from '@lineage/domain';
 import type { SqliteGraphReader } from './sqlite-graph-reader';
-import { relationshipAt, relationshipColumns } from './sqlite-rows';
+import { relationshipColumns, relationshipOf } from './sqlite-rows';
 
 const R_COLUMNS = relationshipColumns('r');
 
@@ -118,7 +118,7 @@ export class SqliteOffboarding {
         authenticates: 'AUTHENTICATES',
         uses: 'USES',
       }) as unknown[][]
-    ).map((row) => relationshipAt(row));
+    ).map(relationshipOf);
     const known = new Set(slice.nodes.map((node) => node.id));
     const missing = [...new Set(extra.flatMap((rel) => [rel.from, rel.to]))].filter((id) => !known.has(id));
     return {

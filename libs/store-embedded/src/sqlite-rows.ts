@@ -29,7 +29,9 @@ export interface RelationshipRow {
   attributes: string;
 }
 
-export const NODE_COLUMNS = 'id, kind, name, source, first_seen, last_seen, valid_from, valid_to, placeholder, attributes, property_times';
+/** What reads select of a node; the writer's `NODE_COLUMNS` add the property times, last. */
+const NODE_READ_COLUMNS = 'id, kind, name, source, first_seen, last_seen, valid_from, valid_to, placeholder, attributes';
+export const NODE_COLUMNS = `${NODE_READ_COLUMNS}, property_times`;
 export const RELATIONSHIP_COLUMNS = 'type, src, dst, valid_from, valid_to, first_seen, last_seen, confidence, source, evidence, attributes';
 
 /*
@@ -40,7 +42,7 @@ export const RELATIONSHIP_COLUMNS = 'type, src, dst, valid_from, valid_to, first
 
 /** A node's columns as reads select them, optionally prefixed with a table alias; property times stay with the writer. */
 export function nodeColumns(alias?: string): string {
-  return columnList(NODE_COLUMNS.replace(', property_times', ''), alias);
+  return columnList(NODE_READ_COLUMNS, alias);
 }
 
 /** A relationship's columns, optionally prefixed with a table alias, in the order `relationshipAt` reads them. */
@@ -56,8 +58,8 @@ function columnList(columns: string, alias: string | undefined): string {
 export const NODE_READ_WIDTH = nodeColumns().split(', ').length;
 export const RELATIONSHIP_WIDTH = relationshipColumns().split(', ').length;
 
-/** A node from a raw row whose `nodeColumns` start at `at`. Not a map callback: its second parameter is an offset. */
-export function nodeAt(row: readonly unknown[], at = 0): GraphNode {
+/** A node from a raw row whose `nodeColumns` start at `at` (for a joined row). */
+export function nodeAt(row: readonly unknown[], at: number): GraphNode {
   return {
     id: row[at] as string,
     kind: row[at + 1] as NodeKind,
@@ -72,13 +74,23 @@ export function nodeAt(row: readonly unknown[], at = 0): GraphNode {
   };
 }
 
-/** The writer's view of a node: a raw row of every column (`NODE_COLUMNS`), property times last. */
-export function nodeStateAt(row: readonly unknown[]): NodeState {
-  return { ...nodeAt(row), propertyTimes: JSON.parse(row[NODE_READ_WIDTH] as string) as Record<string, number> };
+/** A node from a raw row of `nodeColumns` alone; one argument, so it is safe as a map callback. */
+export function nodeOf(row: readonly unknown[]): GraphNode {
+  return nodeAt(row, 0);
 }
 
-/** A relationship from a raw row whose `relationshipColumns` start at `at`. Not a map callback, for the same reason. */
-export function relationshipAt(row: readonly unknown[], at = 0): GraphRelationship {
+/** A relationship from a raw row of `relationshipColumns` alone; safe as a map callback. */
+export function relationshipOf(row: readonly unknown[]): GraphRelationship {
+  return relationshipAt(row, 0);
+}
+
+/** The writer's view of a node: a raw row of every column (`NODE_COLUMNS`), property times last. */
+export function nodeStateAt(row: readonly unknown[]): NodeState {
+  return { ...nodeOf(row), propertyTimes: JSON.parse(row[NODE_READ_WIDTH] as string) as Record<string, number> };
+}
+
+/** A relationship from a raw row whose `relationshipColumns` start at `at` (for a joined row). */
+export function relationshipAt(row: readonly unknown[], at: number): GraphRelationship {
   return {
     type: row[at] as RelationKind,
     from: row[at + 1] as string,

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { BatchOutcome, EventOutcome, GraphFact, GraphRelationship, IngestBatch, LoadedState, NodeState } from '@lineage/domain';
 import { applyFacts, compareIds, followUpKey, relKeyString, stateRequest } from '@lineage/domain';
-import { NODE_COLUMNS, RELATIONSHIP_COLUMNS, fromNodeState, fromRelationship, nodeStateAt, relationshipAt } from './sqlite-rows';
+import { NODE_COLUMNS, RELATIONSHIP_COLUMNS, fromNodeState, fromRelationship, nodeStateAt, relationshipOf } from './sqlite-rows';
 
 const UNKNOWN = '(unknown)';
 
@@ -136,7 +136,7 @@ export class SqliteWriter {
         const key = [row[0], row[1], row[2], row[3]].join('\u0000');
         if (seen.has(key)) continue;
         seen.add(key);
-        relationships.push(relationshipAt(row));
+        relationships.push(relationshipOf(row));
       }
     };
     // Nothing is ever deleted and a relationship's two ends always exist as nodes (placeholders if

@@ -23,3 +23,8 @@ export async function timeEach<T>(targets: readonly T[], run: (target: T) => Pro
   }
   return durations;
 }
+
+/** The process's peak resident set so far, in MiB (`maxRSS` is in KiB). */
+export function peakRssMiB(): number {
+  return Math.round(process.resourceUsage().maxRSS / 1024);
+}

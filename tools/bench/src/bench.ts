@@ -20,7 +20,7 @@ import { ServerModule } from '../../../apps/server/src/server.module';
 import type { BenchTargets } from './generator';
 import { TIMELINE_END, generateEnterprise, sampleTargets, writeNdjson } from './generator';
 import type { Percentiles } from './bench-stats';
-import { percentiles, timeEach } from './bench-stats';
+import { peakRssMiB, percentiles, timeEach } from './bench-stats';
 
 /**
  * `npm run bench`: a synthetic enterprise through every entry point, then query latencies,
@@ -43,8 +43,6 @@ interface BenchOptions {
 
 const WEBHOOK_SECRET = 'bench-webhook-secret-0123456789';
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
-/** The process's peak resident set so far, in MiB (maxRSS is in KiB). */
-const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 
 async function main(): Promise<void> {
   const program = new Command()
@@ -82,7 +80,7 @@ async function main(): Promise<void> {
   const peakAfter: Record<string, number> = {};
   const phase = async <T>(name: string, body: () => Promise<T>): Promise<T> => {
     const result = await body();
-    peakAfter[name] = peakRssMb();
+    peakAfter[name] = peakRssMiB();
     return result;
   };
   const http = await phase('http', () => ingestOverHttp(options, file));
@@ -105,7 +103,7 @@ async function main(): Promise<void> {
     },
     queries,
     offboarding,
-    memory: { peakRssMb: peakRssMb(), peakAfter },
+    memory: { peakRssMb: peakRssMiB(), peakAfter },
     disk: { dbMb: options.store === 'embedded' ? Math.round(dirBytes(dbDir) / 1e5) / 10 : null },
   };
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

@@ -2,6 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import type { Writable } from 'node:stream';
 import { Command, InvalidArgumentError } from 'commander';
+import { peakRssMiB } from './bench-stats';
 import type { GeneratedSummary } from './generator';
 import { DEFAULT_NHIS_PER_PERSON, DEFAULT_SEED, generateEnterprise, writeNdjson } from './generator';
 
@@ -73,7 +74,7 @@ export async function runGenerateCli(
     summary,
     out: options.out ?? null,
     durationMs: Number((process.hrtime.bigint() - started) / 1_000_000n),
-    peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+    peakRssMiB: peakRssMiB(),
   };
 }
 
