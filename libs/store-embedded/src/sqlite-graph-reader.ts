@@ -28,6 +28,7 @@ import {
   resolveLineage,
   strongestReach,
 } from '@lineage/domain';
+import { lineageEdgesWhere } from './sqlite-migrations';
 import { RELATIONSHIP_WIDTH, nodeAt, nodeColumns, nodeOf, placeholders, relationshipAt, relationshipColumns, relationshipOf, validAt } from './sqlite-rows';
 
 /** Edges in a lineage walk: the domain's rules hop via at most MAX_LINEAGE_DEPTH nodes, plus two terminal edges. */
@@ -40,6 +41,13 @@ const DOWNSTREAM_OUT = placeholders(LINEAGE_DOWNSTREAM.length);
 const ACCOUNTABILITY_OUT = placeholders(ACCOUNTABILITY_DOWNSTREAM.length);
 
 /**
+ * Edges into a node over the lineage relationships, read through the index that holds them by
+ * node with every column (migration 9): one range of it per node, whatever the types asked.
+ */
+const LINEAGE_INTO = `relationships r INDEXED BY relationships_lineage`;
+const INTO_UPSTREAM = `${lineageEdgesWhere('r')} AND +r.type IN ${UPSTREAM_IN}`;
+
+/**
  * Walk upstream from seed ids: the nodes a lineage answer may pass through. Seeds are a JSON
  * array; relationship types come from the domain's constants as parameters.
  */
@@ -47,7 +55,7 @@ const UPSTREAM_WALK = `
   WITH RECURSIVE walk(id, depth) AS (
     SELECT value, 0 FROM json_each(@seeds)
     UNION
-    SELECT r.src, w.depth + 1 FROM walk w CROSS JOIN relationships r ON r.dst = w.id AND r.type IN ${UPSTREAM_IN} WHERE w.depth < @depth
+    SELECT r.src, w.depth + 1 FROM walk w CROSS JOIN ${LINEAGE_INTO} ON r.dst = w.id AND ${INTO_UPSTREAM} WHERE w.depth < @depth
     UNION
     SELECT r.dst, w.depth + 1 FROM walk w CROSS JOIN relationships r ON r.src = w.id AND r.type IN ${DOWNSTREAM_OUT} WHERE w.depth < @depth
   )
@@ -109,8 +117,8 @@ export class SqliteGraphReader {
     this.nodesByIds = db.prepare(`SELECT ${nodeColumns()} FROM nodes WHERE id IN (SELECT value FROM json_each(?))`).raw();
     this.upstreamRelationships = db
       .prepare(
-        `SELECT ${relationshipColumns()} FROM relationships
-         WHERE dst IN (SELECT value FROM json_each(@ids)) AND type IN ${UPSTREAM_IN}
+        `SELECT ${relationshipColumns('r')} FROM ${LINEAGE_INTO}
+         WHERE r.dst IN (SELECT value FROM json_each(@ids)) AND ${INTO_UPSTREAM}
          UNION ALL
          SELECT ${relationshipColumns()} FROM relationships
          WHERE src IN (SELECT value FROM json_each(@ids)) AND type IN ${DOWNSTREAM_OUT}`,
@@ -122,8 +130,8 @@ export class SqliteGraphReader {
     this.activeCredentials = db
       .prepare(
         `SELECT r.dst, ${nodeColumns('n')}
-         FROM relationships r JOIN nodes n ON n.id = r.src
-         WHERE r.dst IN (SELECT value FROM json_each(@ids)) AND r.type = @authenticates AND ${validAt('r')} AND ${validAt('n')}
+         FROM ${LINEAGE_INTO} JOIN nodes n ON n.id = r.src
+         WHERE r.dst IN (SELECT value FROM json_each(@ids)) AND ${lineageEdgesWhere('r')} AND r.type = @authenticates AND ${validAt('r')} AND ${validAt('n')}
            AND coalesce(json_extract(n.attributes, '$.status'), 'active') = 'active'
          ORDER BY n.id`,
       )

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
-import { MIGRATIONS, applyMigration, migrate } from './sqlite-migrations';
+import { LINEAGE_DOWNSTREAM, LINEAGE_UPSTREAM } from '@lineage/domain';
+import { LINEAGE_EDGE_TYPES, MIGRATIONS, applyMigration, lineageEdgesWhere, migrate } from './sqlite-migrations';
 
 /** A database migrated up to (and including) `version`, as an older release left it. */
 function databaseAt(version: number): Database.Database {
@@ -63,5 +64,19 @@ describe('embedded store migrations', () => {
     edge.run('USES', 'workload:a', 'cred:alone');
     edge.run('RUNS_AS', 'workload:c', 'nhi:later');
     expect(shared()).toEqual(['cred:shared', 'nhi:later']);
+  });
+
+  it('9 indexes every relationship type the lineage walks read, under the condition the reads repeat', () => {
+    // A type the walks follow but the index leaves out would read as no edges at all.
+    expect(LINEAGE_EDGE_TYPES).toEqual(expect.arrayContaining([...LINEAGE_UPSTREAM, ...LINEAGE_DOWNSTREAM]));
+    const nine = MIGRATIONS.find((m) => m.version === 9)!;
+    expect(nine.sql).toContain(`WHERE ${lineageEdgesWhere()};`);
+
+    const db = new Database(':memory:');
+    migrate(db);
+    const plan = db
+      .prepare(`EXPLAIN QUERY PLAN SELECT r.evidence FROM relationships r WHERE r.dst = ? AND ${lineageEdgesWhere('r')} AND +r.type IN ('OWNS', 'CREATED')`)
+      .all('nhi:a') as { detail: string }[];
+    expect(plan.map((step) => step.detail)).toEqual(['SEARCH r USING COVERING INDEX relationships_lineage (dst=?)']);
   });
 });

@@ -224,7 +224,31 @@ export const MIGRATIONS: readonly Migration[] = [
       WHERE type IN ('USES', 'RUNS_AS') GROUP BY dst HAVING min(src) <> max(src);
     `,
   },
+  {
+    version: 9,
+    name: 'lineage edges by node',
+    // Lineage walks upstream: from a node to whatever owns, created, runs as or supplies it, and
+    // from an NHI to its credentials. Keyed by the node with every column, one range of the index
+    // holds all of a node's lineage edges, every interval included: no second lookup into the
+    // table, and no seek per type (type follows src, so the types asked filter the range).
+    // The WHERE is `lineageEdgesWhere()`, word for word: SQLite uses a partial index only for a
+    // query that repeats its condition.
+    sql: `
+      CREATE INDEX relationships_lineage ON relationships
+        (dst, src, type, valid_from, valid_to, first_seen, last_seen, confidence, source, evidence, attributes)
+      WHERE type IN ('OWNS', 'CREATED', 'RUNS_AS', 'SUPPLIES', 'SPONSORS', 'AUTHENTICATES');
+    `,
+  },
 ];
+
+/**
+ * The condition of the `relationships_lineage` index (migration 9), which a query must repeat
+ * to read through it; the relationship types it holds are `LINEAGE_EDGE_TYPES`.
+ */
+export const LINEAGE_EDGE_TYPES: readonly RelationKind[] = ['OWNS', 'CREATED', 'RUNS_AS', 'SUPPLIES', 'SPONSORS', 'AUTHENTICATES'];
+export function lineageEdgesWhere(alias?: string): string {
+  return `${alias ? `${alias}.` : ''}type IN (${LINEAGE_EDGE_TYPES.map((type) => `'${type}'`).join(', ')})`;
+}
 
 function addMissingEnds(db: Database.Database): void {
   const orphanRows = db.prepare(`
