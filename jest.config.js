@@ -16,7 +16,7 @@ module.exports = {
   roots: ['<rootDir>/libs', '<rootDir>/apps', '<rootDir>/tests', '<rootDir>/tools'],
   testMatch: ['**/*.spec.ts', '**/*.test.ts'],
   transform: { '^.+\\.ts$': swc },
-  moduleNameMapper: { '^@lineage/(.*)$': '<rootDir>/libs/$1/src' },
+  moduleNameMapper: { '^@lineage/([^/]+)/testing$': '<rootDir>/libs/$1/src/testing', '^@lineage/([^/]+)$': '<rootDir>/libs/$1/src' },
   setupFiles: ['reflect-metadata'],
   testTimeout: 60000,
   maxWorkers: 2,

@@ -1,4 +1,4 @@
-import { fixtureNodeState } from '@lineage/domain';
+import { fixtureNodeState } from '@lineage/domain/testing';
 import type { GraphRelationship, NodeKind, NodeState, RelationKind } from '@lineage/domain';
 import { planOffboarding } from '@lineage/domain';
 import { int, isInt, Node, Record as Neo4jRecord, Relationship } from 'neo4j-driver';

@@ -53,7 +53,6 @@ function reportError(error: unknown, io: CliIo): number {
     io.stderr.write(`nhi-lineage: ${error.message}\n`);
     return EXIT_USAGE;
   }
-  // libs/config reports a bad environment as a plain Error with this prefix (it has no error class).
   if (error instanceof ConfigError) {
     io.stderr.write(`nhi-lineage: ${error.message}\n`);
     return EXIT_USAGE;

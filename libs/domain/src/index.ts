@@ -13,4 +13,3 @@ export * from './offboarding/offboarding-plan';
 export * from './ports/graph-store.port';
 export * from './facts/batch-application';
 export * from './model/cursor';
-export * from './testing/graph-fixtures';

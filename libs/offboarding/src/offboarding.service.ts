@@ -12,6 +12,9 @@ import { LineageConfig } from '@lineage/config';
 import { KAFKA_CHANNEL_NAME } from '@lineage/kafka';
 import { IngestionPipeline } from '@lineage/pipeline';
 import { PLAN_FOLLOW_UP, SUPERSEDE_FOLLOW_UP, offboardingFollowUps } from './offboarding-triggers';
+import type { DeliveryPolicy, PublishedListener } from './plan-delivery-worker';
+import { DEFAULT_DELIVERY_POLICY, PlanDeliveryWorker } from './plan-delivery-worker';
+import { DEFAULT_WEBHOOK_TIMEOUT_MS, WEBHOOK_CHANNEL_NAME } from './webhook-plan-channel';
 
 /**
  * The channels a plan is queued for: what the configuration names, not what this process has
@@ -24,9 +27,6 @@ export function configuredPlanChannels(config: LineageConfig): string[] {
 
 /** How many follow-ups one store read fetches. */
 const FOLLOW_UP_PAGE = 100;
-import type { DeliveryPolicy, PublishedListener } from './plan-delivery-worker';
-import { DEFAULT_DELIVERY_POLICY, PlanDeliveryWorker } from './plan-delivery-worker';
-import { DEFAULT_WEBHOOK_TIMEOUT_MS, WEBHOOK_CHANNEL_NAME } from './webhook-plan-channel';
 
 /** Injection token of `OffboardingOptions`: optional, defaults apply; a test or the bench provides it globally. */
 export const OFFBOARDING_OPTIONS = 'OFFBOARDING_OPTIONS';

@@ -40,6 +40,8 @@ const WORKLOAD_EDGES = `type IN ('USES', 'RUNS_AS')`;
 /** The role grants admin on something (served by the partial index relationships_admin_grants). */
 const ADMIN_ROLE = (role: string) =>
   `EXISTS (SELECT 1 FROM relationships g WHERE g.type = 'GRANTS' AND g.src = ${role} AND json_extract(g.attributes, '$.level') = 'admin' AND ${validAt('g')})`;
+/** A role `r` the NHI `n` holds or may assume at @asOf. */
+const HELD_ROLE = `r.type IN ('HAS_ROLE', 'CAN_ASSUME') AND r.src = n.id AND ${validAt('r')}`;
 /** Usage of the NHI is known, and the role grants a resource it has not accessed within the window. */
 const UNUSED_GRANT = (nhi: string, role: string) => `(
   EXISTS (SELECT 1 FROM relationships a WHERE a.type = 'ACCESSED' AND a.src = ${nhi})
@@ -88,17 +90,17 @@ const RULES: Partial<Record<OwaspNhiRisk, string>> = {
     FROM (
       SELECT n.id AS subjectId,
         (SELECT json_group_array(r.dst) FROM relationships r
-          WHERE r.type IN ('HAS_ROLE', 'CAN_ASSUME') AND r.src = n.id AND ${validAt('r')} AND ${ADMIN_ROLE('r.dst')}) AS adminRoles,
+          WHERE ${HELD_ROLE} AND ${ADMIN_ROLE('r.dst')}) AS adminRoles,
         (SELECT json_group_array(r.dst) FROM relationships r
-          WHERE r.type IN ('HAS_ROLE', 'CAN_ASSUME') AND r.src = n.id AND ${validAt('r')}
+          WHERE ${HELD_ROLE}
             AND NOT ${ADMIN_ROLE('r.dst')} AND ${UNUSED_GRANT('n.id', 'r.dst')}) AS unusedRoles,
-        (SELECT min(r.valid_from) FROM relationships r WHERE r.type IN ('HAS_ROLE', 'CAN_ASSUME') AND r.src = n.id AND ${validAt('r')}) AS since,
+        (SELECT min(r.valid_from) FROM relationships r WHERE ${HELD_ROLE}) AS since,
         (SELECT json_group_array(json(r.evidence)) FROM relationships r
-          WHERE r.type IN ('HAS_ROLE', 'CAN_ASSUME') AND r.src = n.id AND ${validAt('r')}) AS evidence
+          WHERE ${HELD_ROLE}) AS evidence
       FROM nodes n
       WHERE n.kind = 'NHI' AND n.id > @after AND (@subject IS NULL OR n.id = @subject) AND ${validAt('n')}
         AND EXISTS (SELECT 1 FROM relationships r
-          WHERE r.type IN ('HAS_ROLE', 'CAN_ASSUME') AND r.src = n.id AND ${validAt('r')}
+          WHERE ${HELD_ROLE}
             AND (${ADMIN_ROLE('r.dst')} OR ${UNUSED_GRANT('n.id', 'r.dst')}))
       ORDER BY n.id LIMIT @limit
     )`,

@@ -1,4 +1,4 @@
-import { fixtureNodeState } from '@lineage/domain';
+import { fixtureNodeState } from '@lineage/domain/testing';
 import type { AcceptedEvent, GraphFact, GraphRelationship, IngestBatch, NodeState } from '@lineage/domain';
 import { int, isInt, Node, Record as Neo4jRecord, Relationship } from 'neo4j-driver';
 import { writeBatch } from './neo4j-batch-writer';

@@ -1,4 +1,4 @@
-import { fixtureNodeState } from '@lineage/domain';
+import { fixtureNodeState } from '@lineage/domain/testing';
 import type { FindingsQuery, GraphRelationship, NodeState } from '@lineage/domain';
 import { DAY_MS, DEFAULT_FINDINGS_POLICY, VAULT_STORE_KINDS, decodeCursor } from '@lineage/domain';
 import { Node, Record as Neo4jRecord, Relationship, int, isInt } from 'neo4j-driver';

@@ -246,7 +246,6 @@ export interface LockedState {
   readonly provisional: ReadonlySet<string>;
 }
 
-
 /** Lock, then load, what `request` names: at most nine queries whatever the batch size. */
 export async function lockAndLoad(tx: QueryRunner, request: StateRequest): Promise<LockedState> {
   const relKeys = [...request.relKeys.values()];

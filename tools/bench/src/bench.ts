@@ -74,8 +74,6 @@ async function main(): Promise<void> {
 
   const file = await generatedFile(options);
   const events = await countLines(file);
-  // The full graph is built last, so that on Neo4j (one database) the queries and the
-  // offboarding figure run on it.
   // The process's RSS high-water mark after each phase: the phase that raised it is the one to look at.
   const peakAfter: Record<string, number> = {};
   const phase = async <T>(name: string, body: () => Promise<T>): Promise<T> => {
@@ -83,6 +81,8 @@ async function main(): Promise<void> {
     peakAfter[name] = peakRssMiB();
     return result;
   };
+  // The full graph is built last, so that on Neo4j (one database) the queries and the
+  // offboarding figure run on it.
   const http = await phase('http', () => ingestOverHttp(options, file));
   const baseline = await phase('baseline', () => ingestOnePerTransaction(options, file));
   const fileIngest = await phase('file', () => ingestFile(options, file, events));
