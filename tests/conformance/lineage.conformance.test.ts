@@ -1,4 +1,5 @@
 import type { GraphStore } from '@lineage/domain';
+import { MAX_LINEAGE_DEPTH } from '@lineage/domain';
 import { describeEachStore } from './conformance-stores';
 import { apply, event, left, node, person, ref, rel, retire, t } from './graph-script';
 
@@ -93,6 +94,25 @@ describeEachStore('lineage: who is accountable for an NHI', (open) => {
     expect((await store.lineage('nhi:acme-owned', T2))?.accountable?.id).toBe('person:frank');
   });
 
+  it('follows NHIs creating NHIs as far as MAX_LINEAGE_DEPTH, and no further', async () => {
+    // person:pat → nhi:gen-1 → … → nhi:gen-(MAX + 1), each created by the one before.
+    const gen = (n: number) => `nhi:gen-${String(n).padStart(2, '0')}`;
+    const chain = Array.from({ length: MAX_LINEAGE_DEPTH + 1 }, (_, i) =>
+      event(T1 + i, [node('NHI', gen(i + 1)), rel('CREATED', i === 0 ? 'person:pat' : gen(i), gen(i + 1))]),
+    );
+    await apply(store, event(T0, [person('person:pat')]), ...chain);
+
+    const deepest = await store.lineage(gen(MAX_LINEAGE_DEPTH), NOW);
+    expect(deepest?.accountable?.id).toBe('person:pat');
+    expect(deepest?.chain).toHaveLength(MAX_LINEAGE_DEPTH);
+    expect((await store.lineage(gen(MAX_LINEAGE_DEPTH + 1), NOW))?.status).toBe('UNOWNED');
+
+    // Pat's leaving orphans every NHI Pat answered for, and only those.
+    await apply(store, event(T2, [left('person:pat', T2)]));
+    const orphaned = await store.orphanedBy('person:pat', NOW);
+    expect(orphaned.map((o) => o.lineage.root.id)).toEqual(Array.from({ length: MAX_LINEAGE_DEPTH }, (_, i) => gen(i + 1)));
+  });
+
   it('an NHI with no chain is UNOWNED', async () => {
     await apply(store, event(T0, [node('NHI', 'nhi:stray', { nhiKind: 'bot' })]));
     const lineage = await store.lineage('nhi:stray', NOW);
@@ -133,6 +153,7 @@ describeEachStore('orphanedBy: what a leaver leaves without an accountable human
       event(T1 + 1, [node('NHI', 'nhi:made-by-pipeline'), rel('CREATED', 'nhi:ivan-pipeline', 'nhi:made-by-pipeline')]),
       event(T1 + 1, [node('Credential', 'cred:pipeline-key', { status: 'active' }), rel('AUTHENTICATES', 'cred:pipeline-key', 'nhi:ivan-pipeline')]),
       event(T1 + 1, [node('Credential', 'cred:deleted-key', { status: 'active' }), rel('AUTHENTICATES', 'cred:deleted-key', 'nhi:ivan-pipeline')]),
+      event(T1 + 1, [node('Credential', 'cred:revoked-key', { status: 'revoked' }), rel('AUTHENTICATES', 'cred:revoked-key', 'nhi:ivan-pipeline')]),
       event(T1 + 2, [retire('Credential', 'cred:deleted-key')]),
       // Ken's NHI is none of Ivan's business.
       event(T1, [node('NHI', 'nhi:ken-owned'), rel('OWNS', 'person:ken', 'nhi:ken-owned')]),

@@ -12,6 +12,7 @@ import type {
   OrphanedNhi,
   Page,
   PageRequest,
+  RelationKind,
   RoleReach,
   TimelineEntry,
 } from '@lineage/domain';
@@ -21,10 +22,14 @@ import {
   LINEAGE_UPSTREAM,
   LineageGraph,
   MAX_LINEAGE_DEPTH,
+  compareIds,
   decodeCursor,
+  findOrphanedBy,
+  hasPersonLeft,
+  isCredentialLive,
+  isValidAt,
   mapPage,
   pageOf,
-  findOrphanedBy,
   resolveLineage,
   strongestReach,
 } from '@lineage/domain';
@@ -36,38 +41,32 @@ const LINEAGE_WALK_DEPTH = MAX_LINEAGE_DEPTH + 2;
 /** How many NHIs `orphans` resolves per round trip while filling a page. */
 const ORPHAN_CHUNK = 256;
 
-const UPSTREAM_IN = placeholders(LINEAGE_UPSTREAM.length);
+/** The edge from a credential to the NHI it authenticates: read with an NHI's lineage, not walked. */
+const CREDENTIAL_EDGE: RelationKind = 'AUTHENTICATES';
+const UPSTREAM_TYPES = JSON.stringify(LINEAGE_UPSTREAM);
+const UPSTREAM_AND_CREDENTIAL_TYPES = JSON.stringify([...LINEAGE_UPSTREAM, CREDENTIAL_EDGE]);
+const CREDENTIAL_TYPES = JSON.stringify([CREDENTIAL_EDGE]);
+
 const DOWNSTREAM_OUT = placeholders(LINEAGE_DOWNSTREAM.length);
 const ACCOUNTABILITY_OUT = placeholders(ACCOUNTABILITY_DOWNSTREAM.length);
 
 /**
- * Edges into a node over the lineage relationships, read through the index that holds them by
- * node with every column (migration 9): one range of it per node, whatever the types asked.
+ * The lineage edges of some types into a set of nodes, every column, read through the index that
+ * holds them by node (migration 9): one range of it per node, whatever the types asked. Naming the
+ * index makes a query that stops matching it fail when prepared instead of scanning the table.
  */
-const LINEAGE_INTO = `relationships r INDEXED BY relationships_lineage`;
-const INTO_UPSTREAM = `${lineageEdgesWhere('r')} AND +r.type IN ${UPSTREAM_IN}`;
+const EDGES_INTO = `
+  SELECT ${relationshipColumns('r')} FROM relationships r INDEXED BY relationships_lineage
+  WHERE r.dst IN (SELECT value FROM json_each(@ids)) AND ${lineageEdgesWhere('r')} AND +r.type IN (SELECT value FROM json_each(@types))`;
 
-/**
- * Walk upstream from seed ids: the nodes a lineage answer may pass through. Seeds are a JSON
- * array; relationship types come from the domain's constants as parameters.
- */
-const UPSTREAM_WALK = `
-  WITH RECURSIVE walk(id, depth) AS (
-    SELECT value, 0 FROM json_each(@seeds)
-    UNION
-    SELECT r.src, w.depth + 1 FROM walk w CROSS JOIN ${LINEAGE_INTO} ON r.dst = w.id AND ${INTO_UPSTREAM} WHERE w.depth < @depth
-    UNION
-    SELECT r.dst, w.depth + 1 FROM walk w CROSS JOIN relationships r ON r.src = w.id AND r.type IN ${DOWNSTREAM_OUT} WHERE w.depth < @depth
-  )
-  SELECT DISTINCT id FROM walk`;
-
+/** Everything downstream of a person or vendor over the accountability relations, by id. */
 const DOWNSTREAM_WALK = `
   WITH RECURSIVE down(id, depth) AS (
-    SELECT @person, 0
+    SELECT @subject, 0
     UNION
     SELECT r.dst, d.depth + 1 FROM down d CROSS JOIN relationships r ON r.src = d.id AND r.type IN ${ACCOUNTABILITY_OUT} WHERE d.depth < @depth
   )
-  SELECT DISTINCT n.id FROM down d CROSS JOIN nodes n ON n.id = d.id WHERE n.kind = @nhiKind ORDER BY n.id`;
+  SELECT DISTINCT id FROM down`;
 
 const ROLE_REACH = `
   WITH RECURSIVE
@@ -90,16 +89,23 @@ const ROLE_REACH = `
   SELECT reach.role AS role, reach.depth AS depth, reach.path AS path
   FROM reach JOIN nodes n ON n.id = reach.role AND ${validAt('n')}`;
 
+/** The nodes and relationships a lineage answer may read; see `SqliteGraphReader.lineageSlice`. */
+export interface LineageSlice {
+  readonly nodes: GraphNode[];
+  readonly relationships: GraphRelationship[];
+  /** The credential edges into the seeds, when asked for. */
+  readonly credentialEdges: GraphRelationship[];
+}
+
 /** Reads for lineage, orphans, blast radius, timelines and lookups on the embedded store. */
 export class SqliteGraphReader {
-  private readonly upstreamWalk: Database.Statement;
+  private readonly edgesInto: Database.Statement;
+  private readonly edgesOut: Database.Statement;
   private readonly downstreamWalk: Database.Statement;
   private readonly nodesByIds: Database.Statement;
-  private readonly upstreamRelationships: Database.Statement;
   private readonly nodeById: Database.Statement;
   private readonly nhiPage: Database.Statement;
   private readonly nhiCount: Database.Statement;
-  private readonly activeCredentials: Database.Statement;
   private readonly roleReach: Database.Statement;
   private readonly grantsReaching: Database.Statement;
   private readonly truncatedAt: Database.Statement;
@@ -112,30 +118,15 @@ export class SqliteGraphReader {
   private readonly neighboursInCount: Database.Statement;
 
   constructor(db: Database.Database) {
-    this.upstreamWalk = db.prepare(UPSTREAM_WALK);
-    this.downstreamWalk = db.prepare(DOWNSTREAM_WALK);
-    this.nodesByIds = db.prepare(`SELECT ${nodeColumns()} FROM nodes WHERE id IN (SELECT value FROM json_each(?))`).raw();
-    this.upstreamRelationships = db
-      .prepare(
-        `SELECT ${relationshipColumns('r')} FROM ${LINEAGE_INTO}
-         WHERE r.dst IN (SELECT value FROM json_each(@ids)) AND ${INTO_UPSTREAM}
-         UNION ALL
-         SELECT ${relationshipColumns()} FROM relationships
-         WHERE src IN (SELECT value FROM json_each(@ids)) AND type IN ${DOWNSTREAM_OUT}`,
-      )
+    this.edgesInto = db.prepare(EDGES_INTO).raw();
+    this.edgesOut = db
+      .prepare(`SELECT ${relationshipColumns()} FROM relationships WHERE src IN (SELECT value FROM json_each(@ids)) AND type IN ${DOWNSTREAM_OUT}`)
       .raw();
+    this.downstreamWalk = db.prepare(DOWNSTREAM_WALK).pluck();
+    this.nodesByIds = db.prepare(`SELECT ${nodeColumns()} FROM nodes WHERE id IN (SELECT value FROM json_each(?))`).raw();
     this.nodeById = db.prepare(`SELECT ${nodeColumns()} FROM nodes WHERE id = ?`).raw();
     this.nhiPage = db.prepare(`SELECT id FROM nodes WHERE kind = @kind AND id > @after AND ${validAt('nodes')} ORDER BY id LIMIT @limit`);
     this.nhiCount = db.prepare(`SELECT count(*) AS n FROM nodes WHERE kind = @kind AND ${validAt('nodes')}`);
-    this.activeCredentials = db
-      .prepare(
-        `SELECT r.dst, ${nodeColumns('n')}
-         FROM ${LINEAGE_INTO} JOIN nodes n ON n.id = r.src
-         WHERE r.dst IN (SELECT value FROM json_each(@ids)) AND ${lineageEdgesWhere('r')} AND r.type = @authenticates AND ${validAt('r')} AND ${validAt('n')}
-           AND coalesce(json_extract(n.attributes, '$.status'), 'active') = 'active'
-         ORDER BY n.id`,
-      )
-      .raw();
     this.roleReach = db.prepare(ROLE_REACH);
     // Each grant with its resource in one pass: the grants come in key order (role, resource),
     // so the node lookups walk the nodes' B-tree in order too.
@@ -188,24 +179,65 @@ export class SqliteGraphReader {
     return (this.nodesByIds.all(JSON.stringify(ids)) as unknown[][]).map(nodeOf);
   }
 
-  /** The upstream slice of the graph around `seeds`, every interval included, in three queries. */
+  /** The upstream slice of the graph around `seeds`, every interval included. */
   lineageGraph(seeds: readonly string[]): LineageGraph {
     const slice = this.lineageSlice(seeds);
     return new LineageGraph(slice.nodes, slice.relationships);
   }
 
-  /** `lineageGraph` as rows, for callers that add more of the graph to it (offboarding). */
-  lineageSlice(seeds: readonly string[]): { nodes: GraphNode[]; relationships: GraphRelationship[] } {
-    const ids = (this.upstreamWalk.all(...LINEAGE_UPSTREAM, ...LINEAGE_DOWNSTREAM, { seeds: JSON.stringify(seeds), depth: LINEAGE_WALK_DEPTH }) as { id: string }[]).map((r) => r.id);
-    const json = JSON.stringify(ids);
-    const nodes = (this.nodesByIds.all(json) as unknown[][]).map(nodeOf);
-    const relationships = (this.upstreamRelationships.all(...LINEAGE_UPSTREAM, ...LINEAGE_DOWNSTREAM, { ids: json }) as unknown[][]).map(relationshipOf);
-    return { nodes, relationships };
+  /**
+   * What a lineage answer about `seeds` may read, as rows, for callers that add more of the graph
+   * to it (offboarding). The walk goes upstream a level at a time: each level is one statement
+   * that returns the edges into (and the credential edges out of) the level's nodes, so the walk
+   * and the relationships it needs are one read. Nodes in `known` are not read again. With
+   * `credentials`, the first level also returns the credential edges into the seeds, which the
+   * same index ranges hold (`credentialEdges`; not walked, not in `relationships`).
+   */
+  lineageSlice(seeds: readonly string[], options: { known?: ReadonlyMap<string, GraphNode>; credentials?: boolean } = {}): LineageSlice {
+    const seen = new Set(seeds);
+    const relationships: GraphRelationship[] = [];
+    const credentialEdges: GraphRelationship[] = [];
+    let level = [...seen];
+    // Level d holds the nodes first reached in d hops; the edges into the last level are read
+    // (as the rules may look at them) but their far ends are not added.
+    for (let depth = 0; level.length > 0; depth++) {
+      const last = depth === LINEAGE_WALK_DEPTH;
+      const next: string[] = [];
+      const reach = (id: string) => {
+        if (last || seen.has(id)) return;
+        seen.add(id);
+        next.push(id);
+      };
+      const ids = JSON.stringify(level);
+      const types = depth === 0 && options.credentials ? UPSTREAM_AND_CREDENTIAL_TYPES : UPSTREAM_TYPES;
+      for (const rel of (this.edgesInto.all({ ids, types }) as unknown[][]).map(relationshipOf)) {
+        if (rel.type === CREDENTIAL_EDGE) {
+          credentialEdges.push(rel);
+        } else {
+          relationships.push(rel);
+          reach(rel.from);
+        }
+      }
+      for (const rel of (this.edgesOut.all(...LINEAGE_DOWNSTREAM, { ids }) as unknown[][]).map(relationshipOf)) {
+        relationships.push(rel);
+        reach(rel.to);
+      }
+      level = next;
+    }
+    const known = options.known ?? new Map<string, GraphNode>();
+    const nodes = [...seen].filter((id) => known.has(id)).map((id) => known.get(id)!);
+    nodes.push(...this.getNodes([...seen].filter((id) => !known.has(id))));
+    return { nodes: nodes.sort((a, b) => compareIds(a.id, b.id)), relationships, credentialEdges };
   }
 
-  /** The NHIs downstream of a person or vendor over the accountability relations, by id. */
-  accountabilityCandidates(subjectId: string): string[] {
-    return (this.downstreamWalk.all(...ACCOUNTABILITY_DOWNSTREAM, { person: subjectId, depth: LINEAGE_WALK_DEPTH, nhiKind: 'NHI' }) as { id: string }[]).map((r) => r.id);
+  /**
+   * The NHIs downstream of a person or vendor over the accountability relations (by id), and the
+   * nodes the walk reached, for `lineageSlice` not to read twice.
+   */
+  accountabilityCandidates(subjectId: string): { candidates: string[]; reached: Map<string, GraphNode> } {
+    const ids = this.downstreamWalk.all(...ACCOUNTABILITY_DOWNSTREAM, { subject: subjectId, depth: LINEAGE_WALK_DEPTH }) as string[];
+    const reached = this.getNodes(ids);
+    return { candidates: reached.filter((node) => node.kind === 'NHI').map((node) => node.id), reached: new Map(reached.map((node) => [node.id, node])) };
   }
 
   lineage(id: string, asOf: EpochMs): Lineage | null {
@@ -213,23 +245,34 @@ export class SqliteGraphReader {
   }
 
   orphanedBy(personId: string, asOf: EpochMs): OrphanedNhi[] {
-    const candidates = this.accountabilityCandidates(personId);
-    if (candidates.length === 0) return [];
-    const graph = this.lineageGraph([personId, ...candidates]);
-    const orphans = findOrphanedBy(graph, personId, candidates, asOf);
-    const credentials = this.credentialsOf(orphans.map((o) => o.root.id), asOf);
+    const { candidates, reached } = this.accountabilityCandidates(personId);
+    const person = reached.get(personId);
+    // Nothing to walk for someone who has not left (findOrphanedBy would answer the same).
+    if (candidates.length === 0 || !person || !hasPersonLeft(person, asOf)) return [];
+    const slice = this.lineageSlice([personId, ...candidates], { known: reached, credentials: true });
+    const orphans = findOrphanedBy(new LineageGraph(slice.nodes, slice.relationships), personId, candidates, asOf);
+    const credentials = this.liveCredentials(slice.credentialEdges, orphans.map((o) => o.root.id), asOf);
     return orphans.map((lineage) => ({ lineage, credentials: credentials.get(lineage.root.id) ?? [] }));
   }
 
-  private credentialsOf(nhiIds: readonly string[], asOf: EpochMs): Map<string, GraphNode[]> {
+  private credentialEdgesInto(nhiIds: readonly string[]): GraphRelationship[] {
+    return (this.edgesInto.all({ ids: JSON.stringify(nhiIds), types: CREDENTIAL_TYPES }) as unknown[][]).map(relationshipOf);
+  }
+
+  /** The live credentials that authenticate each of `nhiIds` as of `asOf`, in id order, from the credential edges into them. */
+  private liveCredentials(edges: readonly GraphRelationship[], nhiIds: readonly string[], asOf: EpochMs): Map<string, GraphNode[]> {
+    const wanted = new Set(nhiIds);
+    const current = edges.filter((rel) => wanted.has(rel.to) && isValidAt(rel, asOf));
+    const credentials = new Map(this.getNodes([...new Set(current.map((rel) => rel.from))]).map((node) => [node.id, node]));
     const result = new Map<string, GraphNode[]>();
-    if (nhiIds.length === 0) return result;
-    for (const row of this.activeCredentials.all({ ids: JSON.stringify(nhiIds), authenticates: 'AUTHENTICATES', asOf }) as unknown[][]) {
-      const nhi = row[0] as string;
-      const list = result.get(nhi) ?? [];
-      list.push(nodeAt(row, 1));
-      result.set(nhi, list);
+    for (const rel of current) {
+      const credential = credentials.get(rel.from);
+      if (!credential || !isCredentialLive(credential, asOf)) continue;
+      const list = result.get(rel.to);
+      if (list) list.push(credential);
+      else result.set(rel.to, [credential]);
     }
+    for (const list of result.values()) list.sort((a, b) => compareIds(a.id, b.id));
     return result;
   }
 
@@ -290,7 +333,10 @@ export class SqliteGraphReader {
 
     // What else holds the same credential: workloads that use it, stores that keep it. For an NHI,
     // the workloads running as it and whatever holds its credentials.
-    const held = root.kind === 'Credential' ? [root.id] : [root.id, ...(this.credentialsOf([root.id], asOf).get(root.id) ?? []).map((c) => c.id)];
+    const held =
+      root.kind === 'Credential'
+        ? [root.id]
+        : [root.id, ...(this.liveCredentials(this.credentialEdgesInto([root.id]), [root.id], asOf).get(root.id) ?? []).map((c) => c.id)];
     const holderIds = (this.holders.all({ held: JSON.stringify(held), uses: 'USES', runsAs: 'RUNS_AS', storedIn: 'STORED_IN', asOf }) as { id: string }[]).map((r) => r.id);
     const sharedWith = this.getNodes(holderIds).sort((a, b) => (a.id < b.id ? -1 : 1));
 

@@ -99,8 +99,8 @@ export class SqliteOffboarding {
   context(subjectId: string, asOf: EpochMs): OffboardingContext | null {
     const subject = this.reader.getNode(subjectId);
     if (!subject) return null;
-    const candidateNhiIds = this.reader.accountabilityCandidates(subjectId);
-    const slice = this.reader.lineageSlice([subjectId, ...candidateNhiIds]);
+    const { candidates: candidateNhiIds, reached } = this.reader.accountabilityCandidates(subjectId);
+    const slice = this.reader.lineageSlice([subjectId, ...candidateNhiIds], { known: reached });
     const extra = (
       this.relationships.all({
         subject: subjectId,

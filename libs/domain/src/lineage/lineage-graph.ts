@@ -1,6 +1,6 @@
 import type { NodeKind, RelationKind } from '../model/graph-model';
 import type { EpochMs, GraphNode, GraphRelationship } from '../model/graph-types';
-import { isValidAt } from '../model/graph-types';
+import { compareIds, isValidAt } from '../model/graph-types';
 
 /**
  * An in-memory slice of the graph that a store fetched in a bounded number of queries: the
@@ -22,6 +22,9 @@ export class LineageGraph {
       push(this.incoming, rel.to, rel);
       push(this.outgoing, rel.from, rel);
     }
+    // Sorted once here, so that each question as of a time only filters.
+    for (const list of this.incoming.values()) list.sort(oldestFirst);
+    for (const list of this.outgoing.values()) list.sort(oldestFirst);
   }
 
   node(id: string): GraphNode | undefined {
@@ -54,9 +57,12 @@ function push(map: Map<string, GraphRelationship[]>, key: string, rel: GraphRela
   else map.set(key, [rel]);
 }
 
-function select(list: GraphRelationship[] | undefined, type: RelationKind, asOf: EpochMs): GraphRelationship[] {
+/** Oldest first, then by the far end's id: a stable order for the rules to read. */
+function oldestFirst(a: GraphRelationship, b: GraphRelationship): number {
+  return a.validFrom - b.validFrom || compareIds(a.from, b.from);
+}
+
+function select(list: readonly GraphRelationship[] | undefined, type: RelationKind, asOf: EpochMs): GraphRelationship[] {
   if (!list) return [];
-  return list
-    .filter((rel) => rel.type === type && isValidAt(rel, asOf))
-    .sort((a, b) => a.validFrom - b.validFrom || (a.from < b.from ? -1 : a.from > b.from ? 1 : 0));
+  return list.filter((rel) => rel.type === type && isValidAt(rel, asOf));
 }

@@ -48,6 +48,12 @@ export function isValidAt(item: { validFrom: EpochMs; validTo: EpochMs | null },
   return item.validFrom <= asOf && (item.validTo === null || asOf < item.validTo);
 }
 
+/** A credential that exists at `asOf` and is not revoked, expired or disabled: no status means active. */
+export function isCredentialLive(credential: GraphNode, asOf: EpochMs): boolean {
+  const status = credential.attributes['status'];
+  return isValidAt(credential, asOf) && (status === undefined || status === null || status === 'active');
+}
+
 export interface Page<T> {
   readonly items: readonly T[];
   /** One opaque cursor per item: where a client resumes after that item. */

@@ -4,7 +4,7 @@ import type { Lineage } from '../lineage/accountability';
 import { findOrphanedBy, hasPersonLeft, isPersonActive, resolveLineage } from '../lineage/accountability';
 import { LineageGraph } from '../lineage/lineage-graph';
 import type { EpochMs, GraphNode, GraphRelationship } from '../model/graph-types';
-import { isValidAt } from '../model/graph-types';
+import { isCredentialLive, isValidAt } from '../model/graph-types';
 import type {
   OffboardingAction,
   OffboardingActionKind,
@@ -258,7 +258,7 @@ class OffboardingPlanner {
   private planCreatedCredentials(): void {
     for (const created of this.graph.outOf(this.subject.id, 'CREATED', this.before)) {
       const credential = this.graph.node(created.to);
-      if (!credential || credential.kind !== 'Credential' || !this.isLiveCredential(credential)) continue;
+      if (!credential || credential.kind !== 'Credential' || !isCredentialLive(credential, this.at)) continue;
       const users = this.users(credential.id);
       if (credential.attributes['credentialKind'] === 'pat' && users.length > 0) {
         const names = users.map((uses) => uses.from).join(', ');
@@ -295,7 +295,7 @@ class OffboardingPlanner {
           const through = reach.path.length > 1 ? `role ${reach.path.join(' → ')}` : `role ${reach.roleId}`;
           for (const stored of this.graph.into(store.id, 'STORED_IN', this.before)) {
             const credential = this.graph.node(stored.from);
-            if (!credential || credential.kind !== 'Credential' || !this.isLiveCredential(credential)) continue;
+            if (!credential || credential.kind !== 'Credential' || !isCredentialLive(credential, this.at)) continue;
             this.actions.add(
               credential.id,
               'ROTATE',
@@ -412,7 +412,7 @@ class OffboardingPlanner {
     const result: GraphNode[] = [];
     for (const rel of this.graph.into(nhiId, 'AUTHENTICATES', this.at)) {
       const credential = this.graph.node(rel.from);
-      if (credential && this.isLiveCredential(credential) && !result.some((c) => c.id === credential.id))
+      if (credential && isCredentialLive(credential, this.at) && !result.some((c) => c.id === credential.id))
         result.push(credential);
     }
     return result;
@@ -421,11 +421,6 @@ class OffboardingPlanner {
   /** Workloads that use a credential at the leaving time. */
   private users(credentialId: string): GraphRelationship[] {
     return this.graph.into(credentialId, 'USES', this.at).filter((rel) => this.isLiveNode(rel.from));
-  }
-
-  private isLiveCredential(credential: GraphNode): boolean {
-    const status = credential.attributes['status'];
-    return isValidAt(credential, this.at) && (status === undefined || status === null || status === 'active');
   }
 
   private isLiveNode(id: string): boolean {
