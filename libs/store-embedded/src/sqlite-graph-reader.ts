@@ -321,12 +321,21 @@ export class SqliteGraphReader {
     });
     const roles = [...new Set(reaches.map((r) => r.roleId))];
     const resources = new Map<string, GraphNode>();
+    // A role's grants mostly share their attributes (an admin role's thousands alike): each text is parsed once.
+    const grantTerms = new Map<string, Pick<GrantRow, 'level' | 'actions'>>();
+    const termsOf = (text: string) => {
+      let terms = grantTerms.get(text);
+      if (!terms) {
+        const attributes = JSON.parse(text) as { level?: GrantRow['level']; actions?: string[] };
+        grantTerms.set(text, (terms = { level: attributes.level ?? 'read', actions: attributes.actions ?? [] }));
+      }
+      return terms;
+    };
     const grants: GrantRow[] = (this.grantsReaching.all({ roles: JSON.stringify(roles), grants: 'GRANTS', asOf }) as unknown[][]).map((row) => {
       // role, grant attributes, then the resource's node columns.
       const resourceId = row[2] as string;
       if (!resources.has(resourceId)) resources.set(resourceId, nodeAt(row, 2));
-      const attributes = JSON.parse(row[1] as string) as { level?: GrantRow['level']; actions?: string[] };
-      return { roleId: row[0] as string, resourceId, level: attributes.level ?? 'read', actions: attributes.actions ?? [] };
+      return { roleId: row[0] as string, resourceId, ...termsOf(row[1] as string) };
     });
     const deepest = [...new Set(reachRows.filter((r) => r.depth >= query.maxDepth).map((r) => r.role))];
     const truncated = deepest.length > 0 && this.truncatedAt.get({ roles: JSON.stringify(deepest), canAssume: 'CAN_ASSUME', asOf }) !== undefined;

@@ -1,6 +1,7 @@
 import type { AccessLevel } from '../model/graph-model';
 import { levelRank } from '../model/graph-model';
 import type { GraphNode } from '../model/graph-types';
+import { compareIds } from '../model/graph-types';
 
 /**
  * Blast radius: every resource reachable through a principal's roles and, transitively, the
@@ -58,18 +59,22 @@ export function strongestReach(
     const rolePath = shortestPathTo.get(grant.roleId);
     const resource = resources.get(grant.resourceId);
     if (!rolePath || !resource) continue;
-    const candidate: ReachedResource = { resource, level: grant.level, actions: grant.actions, path: [...rolePath, grant.resourceId] };
     const known = best.get(grant.resourceId);
-    if (!known || better(candidate, known)) best.set(grant.resourceId, candidate);
+    if (known && !outranks(grant, rolePath, known)) continue;
+    best.set(grant.resourceId, { resource, level: grant.level, actions: grant.actions, path: [...rolePath, grant.resourceId] });
   }
-  return [...best.values()].sort(
-    (a, b) => levelRank(b.level) - levelRank(a.level) || (a.resource.id < b.resource.id ? -1 : a.resource.id > b.resource.id ? 1 : 0),
-  );
+  // Strongest level first, then by resource id: each level's rank is looked up once, not per comparison.
+  return [...best.values()]
+    .map((reached) => ({ reached, rank: levelRank(reached.level) }))
+    .sort((a, b) => b.rank - a.rank || compareIds(a.reached.resource.id, b.reached.resource.id))
+    .map(({ reached }) => reached);
 }
 
-function better(a: ReachedResource, b: ReachedResource): boolean {
-  const rank = levelRank(a.level) - levelRank(b.level);
+/** A grant through `rolePath` beats what is known for its resource: a stronger level, a shorter path, then the first path in order. */
+function outranks(grant: GrantRow, rolePath: readonly string[], known: ReachedResource): boolean {
+  const rank = levelRank(grant.level) - levelRank(known.level);
   if (rank !== 0) return rank > 0;
-  if (a.path.length !== b.path.length) return a.path.length < b.path.length;
-  return a.path.join() < b.path.join();
+  const length = rolePath.length + 1;
+  if (length !== known.path.length) return length < known.path.length;
+  return [...rolePath, grant.resourceId].join() < known.path.join();
 }
