@@ -237,7 +237,8 @@ export class SqliteGraphReader {
   accountabilityCandidates(subjectId: string): { candidates: string[]; reached: Map<string, GraphNode> } {
     const ids = this.downstreamWalk.all(...ACCOUNTABILITY_DOWNSTREAM, { subject: subjectId, depth: LINEAGE_WALK_DEPTH }) as string[];
     const reached = this.getNodes(ids);
-    return { candidates: reached.filter((node) => node.kind === 'NHI').map((node) => node.id), reached: new Map(reached.map((node) => [node.id, node])) };
+    const candidates = reached.filter((node) => node.kind === 'NHI').map((node) => node.id);
+    return { candidates: candidates.sort(compareIds), reached: new Map(reached.map((node) => [node.id, node])) };
   }
 
   lineage(id: string, asOf: EpochMs): Lineage | null {
@@ -255,8 +256,9 @@ export class SqliteGraphReader {
     return orphans.map((lineage) => ({ lineage, credentials: credentials.get(lineage.root.id) ?? [] }));
   }
 
-  private credentialEdgesInto(nhiIds: readonly string[]): GraphRelationship[] {
-    return (this.edgesInto.all({ ids: JSON.stringify(nhiIds), types: CREDENTIAL_TYPES }) as unknown[][]).map(relationshipOf);
+  private liveCredentialIds(nhiId: string, asOf: EpochMs): string[] {
+    const edges = (this.edgesInto.all({ ids: JSON.stringify([nhiId]), types: CREDENTIAL_TYPES }) as unknown[][]).map(relationshipOf);
+    return (this.liveCredentials(edges, [nhiId], asOf).get(nhiId) ?? []).map((credential) => credential.id);
   }
 
   /** The live credentials that authenticate each of `nhiIds` as of `asOf`, in id order, from the credential edges into them. */
@@ -342,12 +344,9 @@ export class SqliteGraphReader {
 
     // What else holds the same credential: workloads that use it, stores that keep it. For an NHI,
     // the workloads running as it and whatever holds its credentials.
-    const held =
-      root.kind === 'Credential'
-        ? [root.id]
-        : [root.id, ...(this.liveCredentials(this.credentialEdgesInto([root.id]), [root.id], asOf).get(root.id) ?? []).map((c) => c.id)];
+    const held = root.kind === 'Credential' ? [root.id] : [root.id, ...this.liveCredentialIds(root.id, asOf)];
     const holderIds = (this.holders.all({ held: JSON.stringify(held), uses: 'USES', runsAs: 'RUNS_AS', storedIn: 'STORED_IN', asOf }) as { id: string }[]).map((r) => r.id);
-    const sharedWith = this.getNodes(holderIds).sort((a, b) => (a.id < b.id ? -1 : 1));
+    const sharedWith = this.getNodes(holderIds).sort((a, b) => compareIds(a.id, b.id));
 
     return { root, resources: strongestReach(reaches, grants, resources), sharedWith, truncated };
   }
