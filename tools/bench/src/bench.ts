@@ -20,7 +20,7 @@ import { ServerModule } from '../../../apps/server/src/server.module';
 import type { BenchTargets } from './generator';
 import { TIMELINE_END, generateEnterprise, sampleTargets, writeNdjson } from './generator';
 import type { Percentiles } from './bench-stats';
-import { peakRssMiB, percentiles, timeEach } from './bench-stats';
+import { peakRssMiB, percentiles, readCpuTicks, stolenPercent, timeEach } from './bench-stats';
 
 /**
  * `npm run bench`: a synthetic enterprise through every entry point, then query latencies,
@@ -76,9 +76,14 @@ async function main(): Promise<void> {
   const events = await countLines(file);
   // The process's RSS high-water mark after each phase: the phase that raised it is the one to look at.
   const peakAfter: Record<string, number> = {};
+  // The CPU time the hypervisor gave to other guests during each phase: on a shared host the same
+  // build runs slower when it is high, so runs are compared with it in view.
+  const cpuStolenPct: Record<string, number | null> = {};
   const phase = async <T>(name: string, body: () => Promise<T>): Promise<T> => {
+    const ticks = readCpuTicks();
     const result = await body();
     peakAfter[name] = peakRssMiB();
+    cpuStolenPct[name] = stolenPercent(ticks, readCpuTicks());
     return result;
   };
   // The full graph is built last, so that on Neo4j (one database) the queries and the
@@ -94,7 +99,7 @@ async function main(): Promise<void> {
     people: options.scale,
     nhis: fileIngest.nhis,
     events,
-    machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
+    machine: { cpus: (await import('node:os')).cpus().length, node: process.version, cpuStolenPct },
     ingest: {
       file: { eventsPerSec: fileIngest.eventsPerSec, events, seconds: fileIngest.seconds },
       http: http,
