@@ -176,6 +176,7 @@ export class SqliteGraphReader {
   }
 
   getNodes(ids: readonly string[]): GraphNode[] {
+    if (ids.length === 0) return [];
     return (this.nodesByIds.all(JSON.stringify(ids)) as unknown[][]).map(nodeOf);
   }
 
@@ -224,9 +225,14 @@ export class SqliteGraphReader {
       }
       level = next;
     }
-    const known = options.known ?? new Map<string, GraphNode>();
-    const nodes = [...seen].filter((id) => known.has(id)).map((id) => known.get(id)!);
-    nodes.push(...this.getNodes([...seen].filter((id) => !known.has(id))));
+    const nodes: GraphNode[] = [];
+    const unread: string[] = [];
+    for (const id of seen) {
+      const node = options.known?.get(id);
+      if (node) nodes.push(node);
+      else unread.push(id);
+    }
+    nodes.push(...this.getNodes(unread));
     return { nodes: nodes.sort((a, b) => compareIds(a.id, b.id)), relationships, credentialEdges };
   }
 

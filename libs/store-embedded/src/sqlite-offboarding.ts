@@ -97,9 +97,10 @@ export class SqliteOffboarding {
   }
 
   context(subjectId: string, asOf: EpochMs): OffboardingContext | null {
-    const subject = this.reader.getNode(subjectId);
-    if (!subject) return null;
+    // The downstream walk starts at the subject, so it reads the subject's node too.
     const { candidates: candidateNhiIds, reached } = this.reader.accountabilityCandidates(subjectId);
+    const subject = reached.get(subjectId);
+    if (!subject) return null;
     const slice = this.reader.lineageSlice([subjectId, ...candidateNhiIds], { known: reached });
     const extra = (
       this.relationships.all({

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { BatchOutcome, EventOutcome, GraphFact, GraphRelationship, IngestBatch, LoadedState, NodeState } from '@lineage/domain';
-import { applyFacts, compareIds, followUpKey, relKeyString, stateRequest } from '@lineage/domain';
+import { applyFacts, compareIds, followUpKey, intervalKeyString, relKeyString, stateRequest } from '@lineage/domain';
 import { NODE_COLUMNS, RELATIONSHIP_COLUMNS, fromNodeState, fromRelationship, nodeStateAt, relationshipOf } from './sqlite-rows';
 
 const UNKNOWN = '(unknown)';
@@ -131,12 +131,11 @@ export class SqliteWriter {
     const relationships: GraphRelationship[] = [];
     const seen = new Set<string>();
     const take = (rows: unknown[][]) => {
-      for (const row of rows) {
-        // type, src, dst, valid_from: the columns that identify an interval come first.
-        const key = [row[0], row[1], row[2], row[3]].join('\u0000');
+      for (const rel of rows.map(relationshipOf)) {
+        const key = intervalKeyString(rel);
         if (seen.has(key)) continue;
         seen.add(key);
-        relationships.push(relationshipOf(row));
+        relationships.push(rel);
       }
     };
     // Nothing is ever deleted and a relationship's two ends always exist as nodes (placeholders if

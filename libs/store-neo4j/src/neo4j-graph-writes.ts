@@ -16,6 +16,7 @@ import {
   applyFacts,
   compareIds,
   inferKind,
+  intervalKeyString,
   mergeNode,
   stateRequest,
 } from '@lineage/domain';
@@ -297,7 +298,7 @@ export async function lockAndLoad(tx: QueryRunner, request: StateRequest): Promi
   for (const rel of [...named, ...anchored]) {
     existing.add(rel.from).add(rel.to);
     // A key named directly and reached from an anchor too must not count its intervals twice.
-    const identity = `${rel.type}\u0000${rel.from}\u0000${rel.to}\u0000${rel.validFrom}`;
+    const identity = intervalKeyString(rel);
     if (seen.has(identity)) continue;
     seen.add(identity);
     relationships.push(rel);

@@ -1,6 +1,6 @@
 import type { RelationKind } from '../model/graph-model';
 import { RELATION_KINDS, inferKind } from '../model/graph-model';
-import type { GraphRelationship } from '../model/graph-types';
+import type { EpochMs, GraphRelationship } from '../model/graph-types';
 import { isValidAt } from '../model/graph-types';
 import type { GraphFact, RelateFact } from './graph-fact';
 import type { IntervalChange, NodeState } from './fact-merge';
@@ -24,6 +24,11 @@ export interface RelKey {
 
 export function relKeyString(key: RelKey): string {
   return `${key.type}\u0000${key.from}\u0000${key.to}`;
+}
+
+/** One interval of a relationship: its key and where it starts. Reads that meet an interval twice keep it once by this. */
+export function intervalKeyString(interval: RelKey & { readonly validFrom: EpochMs }): string {
+  return `${relKeyString(interval)}\u0000${interval.validFrom}`;
 }
 
 /** All relationships of `type` whose `side` end is `id`. */

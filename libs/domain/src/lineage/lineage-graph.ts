@@ -1,6 +1,7 @@
 import type { NodeKind, RelationKind } from '../model/graph-model';
 import type { EpochMs, GraphNode, GraphRelationship } from '../model/graph-types';
 import { compareIds, isValidAt } from '../model/graph-types';
+import { intervalKeyString } from '../facts/batch-application';
 
 /**
  * An in-memory slice of the graph that a store fetched in a bounded number of queries: the
@@ -16,7 +17,7 @@ export class LineageGraph {
     for (const node of nodes) this.nodes.set(node.id, node);
     const seen = new Set<string>();
     for (const rel of relationships) {
-      const key = `${rel.type}|${rel.from}|${rel.to}|${rel.validFrom}`;
+      const key = intervalKeyString(rel);
       if (seen.has(key)) continue;
       seen.add(key);
       push(this.incoming, rel.to, rel);
