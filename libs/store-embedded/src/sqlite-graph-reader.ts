@@ -18,6 +18,8 @@ import type {
 } from '@lineage/domain';
 import {
   ACCOUNTABILITY_DOWNSTREAM,
+  ACCOUNTABILITY_FROM_SPONSORED,
+  ACCOUNTABILITY_ONWARD,
   LINEAGE_DOWNSTREAM,
   LINEAGE_UPSTREAM,
   LineageGraph,
@@ -34,7 +36,18 @@ import {
   strongestReach,
 } from '@lineage/domain';
 import { lineageEdgesWhere } from './sqlite-migrations';
-import { RELATIONSHIP_WIDTH, nodeAt, nodeColumns, nodeOf, placeholders, relationshipAt, relationshipColumns, relationshipOf, validAt } from './sqlite-rows';
+import {
+  RELATIONSHIP_WIDTH,
+  nodeAt,
+  nodeColumns,
+  nodeOf,
+  placeholders,
+  relationshipAt,
+  relationshipColumns,
+  relationshipOf,
+  sqlStrings,
+  validAt,
+} from './sqlite-rows';
 
 /** Edges in a lineage walk: the domain's rules hop via at most MAX_LINEAGE_DEPTH nodes, plus two terminal edges. */
 const LINEAGE_WALK_DEPTH = MAX_LINEAGE_DEPTH + 2;
@@ -43,28 +56,50 @@ const ORPHAN_CHUNK = 256;
 
 /** The edge from a credential to the NHI it authenticates: read with an NHI's lineage, not walked. */
 const CREDENTIAL_EDGE: RelationKind = 'AUTHENTICATES';
-const UPSTREAM_TYPES = JSON.stringify(LINEAGE_UPSTREAM);
-const UPSTREAM_AND_CREDENTIAL_TYPES = JSON.stringify([...LINEAGE_UPSTREAM, CREDENTIAL_EDGE]);
-const CREDENTIAL_TYPES = JSON.stringify([CREDENTIAL_EDGE]);
 
 const DOWNSTREAM_OUT = placeholders(LINEAGE_DOWNSTREAM.length);
-const ACCOUNTABILITY_OUT = placeholders(ACCOUNTABILITY_DOWNSTREAM.length);
 
 /**
- * The lineage edges of some types into a set of nodes, every column, read through the index that
- * holds them by node (migration 9): one range of it per node, whatever the types asked. Naming the
- * index makes a query that stops matching it fail when prepared instead of scanning the table.
+ * The upstream lineage edges into a set of nodes, every column, read through the index that holds
+ * them by node (migration 9): one range of it per node. Naming the index makes a query that stops
+ * matching it fail when prepared instead of scanning the table.
  */
 const EDGES_INTO = `
   SELECT ${relationshipColumns('r')} FROM relationships r INDEXED BY relationships_lineage
-  WHERE r.dst IN (SELECT value FROM json_each(@ids)) AND ${lineageEdgesWhere('r')} AND +r.type IN (SELECT value FROM json_each(@types))`;
+  WHERE r.dst IN (SELECT value FROM json_each(@ids)) AND ${lineageEdgesWhere('r')} AND +r.type IN ${sqlStrings(LINEAGE_UPSTREAM)}`;
 
-/** Everything downstream of a person or vendor over the accountability relations, by id. */
+/**
+ * The credential edges into a set of NHIs, from the same index, with only what liveness needs:
+ * which credential, which NHI, and when. A statement of its own, because the wide columns of a
+ * credential edge (its evidence, attributes) cost more to return than a second pass over the
+ * ranges (measured in docs/benchmarks.md).
+ */
+const CREDENTIAL_EDGES_INTO = `
+  SELECT r.src, r.dst, r.valid_from, r.valid_to FROM relationships r INDEXED BY relationships_lineage
+  WHERE r.dst IN (SELECT value FROM json_each(@ids)) AND ${lineageEdgesWhere('r')} AND +r.type = '${CREDENTIAL_EDGE}'`;
+
+/** A credential edge as `CREDENTIAL_EDGES_INTO` reads it. */
+type CredentialEdge = Pick<GraphRelationship, 'from' | 'to' | 'validFrom' | 'validTo'>;
+
+/**
+ * What is downstream of a person or vendor over the edges through which accountability can pass,
+ * by id: every accountability relation out of the subject, then only those the rules continue
+ * through (ACCOUNTABILITY_ONWARD, or ACCOUNTABILITY_FROM_SPONSORED from what the subject sponsors).
+ * `sponsored` is null for the subject, 1 for a node it sponsors, 0 for any other. Each step is a
+ * seek per type into the primary key (type, src, …), so the types pruned are seeks saved.
+ */
 const DOWNSTREAM_WALK = `
-  WITH RECURSIVE down(id, depth) AS (
-    SELECT @subject, 0
+  WITH RECURSIVE down(id, sponsored, depth) AS (
+    SELECT @subject, NULL, 0
     UNION
-    SELECT r.dst, d.depth + 1 FROM down d CROSS JOIN relationships r ON r.src = d.id AND r.type IN ${ACCOUNTABILITY_OUT} WHERE d.depth < @depth
+    SELECT r.dst, r.type = 'SPONSORS', d.depth + 1 FROM down d CROSS JOIN relationships r
+      ON r.src = d.id AND r.type IN ${sqlStrings(ACCOUNTABILITY_DOWNSTREAM)} WHERE d.sponsored IS NULL AND d.depth < @depth
+    UNION
+    SELECT r.dst, 0, d.depth + 1 FROM down d CROSS JOIN relationships r
+      ON r.src = d.id AND r.type IN ${sqlStrings(ACCOUNTABILITY_FROM_SPONSORED)} WHERE d.sponsored = 1 AND d.depth < @depth
+    UNION
+    SELECT r.dst, 0, d.depth + 1 FROM down d CROSS JOIN relationships r
+      ON r.src = d.id AND r.type IN ${sqlStrings(ACCOUNTABILITY_ONWARD)} WHERE d.sponsored = 0 AND d.depth < @depth
   )
   SELECT DISTINCT id FROM down`;
 
@@ -93,13 +128,12 @@ const ROLE_REACH = `
 export interface LineageSlice {
   readonly nodes: GraphNode[];
   readonly relationships: GraphRelationship[];
-  /** The credential edges into the seeds, when asked for. */
-  readonly credentialEdges: GraphRelationship[];
 }
 
 /** Reads for lineage, orphans, blast radius, timelines and lookups on the embedded store. */
 export class SqliteGraphReader {
   private readonly edgesInto: Database.Statement;
+  private readonly credentialEdgesInto: Database.Statement;
   private readonly edgesOut: Database.Statement;
   private readonly downstreamWalk: Database.Statement;
   private readonly nodesByIds: Database.Statement;
@@ -119,13 +153,20 @@ export class SqliteGraphReader {
 
   constructor(db: Database.Database) {
     this.edgesInto = db.prepare(EDGES_INTO).raw();
+    this.credentialEdgesInto = db.prepare(CREDENTIAL_EDGES_INTO).raw();
     this.edgesOut = db
-      .prepare(`SELECT ${relationshipColumns()} FROM relationships WHERE src IN (SELECT value FROM json_each(@ids)) AND type IN ${DOWNSTREAM_OUT}`)
+      .prepare(
+        `SELECT ${relationshipColumns()} FROM relationships WHERE src IN (SELECT value FROM json_each(@ids)) AND type IN ${DOWNSTREAM_OUT}`,
+      )
       .raw();
     this.downstreamWalk = db.prepare(DOWNSTREAM_WALK).pluck();
-    this.nodesByIds = db.prepare(`SELECT ${nodeColumns()} FROM nodes WHERE id IN (SELECT value FROM json_each(?))`).raw();
+    this.nodesByIds = db
+      .prepare(`SELECT ${nodeColumns()} FROM nodes WHERE id IN (SELECT value FROM json_each(?))`)
+      .raw();
     this.nodeById = db.prepare(`SELECT ${nodeColumns()} FROM nodes WHERE id = ?`).raw();
-    this.nhiPage = db.prepare(`SELECT id FROM nodes WHERE kind = @kind AND id > @after AND ${validAt('nodes')} ORDER BY id LIMIT @limit`);
+    this.nhiPage = db.prepare(
+      `SELECT id FROM nodes WHERE kind = @kind AND id > @after AND ${validAt('nodes')} ORDER BY id LIMIT @limit`,
+    );
     this.nhiCount = db.prepare(`SELECT count(*) AS n FROM nodes WHERE kind = @kind AND ${validAt('nodes')}`);
     this.roleReach = db.prepare(ROLE_REACH);
     // Each grant with its resource in one pass: the grants come in key order (role, resource),
@@ -166,8 +207,12 @@ export class SqliteGraphReader {
          WHERE r.dst = @id AND r.type = @type AND ${validAt('r')} AND n.id > @after ORDER BY n.id LIMIT @limit`,
       )
       .raw();
-    this.neighboursOutCount = db.prepare(`SELECT count(*) AS n FROM relationships r WHERE r.src = @id AND r.type = @type AND ${validAt('r')}`);
-    this.neighboursInCount = db.prepare(`SELECT count(*) AS n FROM relationships r WHERE r.dst = @id AND r.type = @type AND ${validAt('r')}`);
+    this.neighboursOutCount = db.prepare(
+      `SELECT count(*) AS n FROM relationships r WHERE r.src = @id AND r.type = @type AND ${validAt('r')}`,
+    );
+    this.neighboursInCount = db.prepare(
+      `SELECT count(*) AS n FROM relationships r WHERE r.dst = @id AND r.type = @type AND ${validAt('r')}`,
+    );
   }
 
   getNode(id: string): GraphNode | null {
@@ -189,15 +234,12 @@ export class SqliteGraphReader {
   /**
    * What a lineage answer about `seeds` may read, as rows, for callers that add more of the graph
    * to it (offboarding). The walk goes upstream a level at a time: each level is one statement
-   * that returns the edges into (and the credential edges out of) the level's nodes, so the walk
-   * and the relationships it needs are one read. Nodes in `known` are not read again. With
-   * `credentials`, the first level also returns the credential edges into the seeds, which the
-   * same index ranges hold (`credentialEdges`; not walked, not in `relationships`).
+   * that returns the edges into the level's nodes (and one for the edges out of its credentials),
+   * so the walk and the relationships it needs are one read. Nodes in `known` are not read again.
    */
-  lineageSlice(seeds: readonly string[], options: { known?: ReadonlyMap<string, GraphNode>; credentials?: boolean } = {}): LineageSlice {
+  lineageSlice(seeds: readonly string[], known?: ReadonlyMap<string, GraphNode>): LineageSlice {
     const seen = new Set(seeds);
     const relationships: GraphRelationship[] = [];
-    const credentialEdges: GraphRelationship[] = [];
     let level = [...seen];
     // Level d holds the nodes first reached in d hops; the edges into the last level are read
     // (as the rules may look at them) but their far ends are not added.
@@ -209,39 +251,44 @@ export class SqliteGraphReader {
         seen.add(id);
         next.push(id);
       };
-      const ids = JSON.stringify(level);
-      const types = depth === 0 && options.credentials ? UPSTREAM_AND_CREDENTIAL_TYPES : UPSTREAM_TYPES;
-      for (const rel of (this.edgesInto.all({ ids, types }) as unknown[][]).map(relationshipOf)) {
-        if (rel.type === CREDENTIAL_EDGE) {
-          credentialEdges.push(rel);
-        } else {
-          relationships.push(rel);
-          reach(rel.from);
-        }
+      for (const rel of (this.edgesInto.all({ ids: JSON.stringify(level) }) as unknown[][]).map(relationshipOf)) {
+        relationships.push(rel);
+        reach(rel.from);
       }
-      for (const rel of (this.edgesOut.all(...LINEAGE_DOWNSTREAM, { ids }) as unknown[][]).map(relationshipOf)) {
+      // Only a credential is followed downstream; a node whose kind is known otherwise is not asked.
+      const maybeCredentials = level.filter((id) => (known?.get(id)?.kind ?? 'Credential') === 'Credential');
+      const out =
+        maybeCredentials.length === 0
+          ? []
+          : (this.edgesOut.all(...LINEAGE_DOWNSTREAM, { ids: JSON.stringify(maybeCredentials) }) as unknown[][]);
+      for (const rel of out.map(relationshipOf)) {
         relationships.push(rel);
         reach(rel.to);
       }
       level = next;
     }
+    return { nodes: this.nodesOf(seen, known).sort((a, b) => compareIds(a.id, b.id)), relationships };
+  }
+
+  /** The nodes of `ids`, taken from `known` where it has them and read otherwise. */
+  private nodesOf(ids: Iterable<string>, known: ReadonlyMap<string, GraphNode> | undefined): GraphNode[] {
     const nodes: GraphNode[] = [];
     const unread: string[] = [];
-    for (const id of seen) {
-      const node = options.known?.get(id);
+    for (const id of ids) {
+      const node = known?.get(id);
       if (node) nodes.push(node);
       else unread.push(id);
     }
     nodes.push(...this.getNodes(unread));
-    return { nodes: nodes.sort((a, b) => compareIds(a.id, b.id)), relationships, credentialEdges };
+    return nodes;
   }
 
   /**
-   * The NHIs downstream of a person or vendor over the accountability relations (by id), and the
-   * nodes the walk reached, for `lineageSlice` not to read twice.
+   * The NHIs downstream of a person or vendor over the edges accountability passes through (by id),
+   * and the nodes the walk reached, for `lineageSlice` not to read twice.
    */
   accountabilityCandidates(subjectId: string): { candidates: string[]; reached: Map<string, GraphNode> } {
-    const ids = this.downstreamWalk.all(...ACCOUNTABILITY_DOWNSTREAM, { subject: subjectId, depth: LINEAGE_WALK_DEPTH }) as string[];
+    const ids = this.downstreamWalk.all({ subject: subjectId, depth: LINEAGE_WALK_DEPTH }) as string[];
     const reached = this.getNodes(ids);
     const candidates = reached.filter((node) => node.kind === 'NHI').map((node) => node.id);
     return { candidates: candidates.sort(compareIds), reached: new Map(reached.map((node) => [node.id, node])) };
@@ -256,22 +303,36 @@ export class SqliteGraphReader {
     const person = reached.get(personId);
     // Nothing to walk for someone who has not left (findOrphanedBy would answer the same).
     if (candidates.length === 0 || !person || !hasPersonLeft(person, asOf)) return [];
-    const slice = this.lineageSlice([personId, ...candidates], { known: reached, credentials: true });
+    const slice = this.lineageSlice([personId, ...candidates], reached);
     const orphans = findOrphanedBy(new LineageGraph(slice.nodes, slice.relationships), personId, candidates, asOf);
-    const credentials = this.liveCredentials(slice.credentialEdges, orphans.map((o) => o.root.id), asOf);
+    // The walk down from the person often reached the credentials they created: those are not read again.
+    const credentials = this.liveCredentials(
+      orphans.map((o) => o.root.id),
+      asOf,
+      reached,
+    );
     return orphans.map((lineage) => ({ lineage, credentials: credentials.get(lineage.root.id) ?? [] }));
   }
 
   private liveCredentialIds(nhiId: string, asOf: EpochMs): string[] {
-    const edges = (this.edgesInto.all({ ids: JSON.stringify([nhiId]), types: CREDENTIAL_TYPES }) as unknown[][]).map(relationshipOf);
-    return (this.liveCredentials(edges, [nhiId], asOf).get(nhiId) ?? []).map((credential) => credential.id);
+    return (this.liveCredentials([nhiId], asOf).get(nhiId) ?? []).map((credential) => credential.id);
   }
 
-  /** The live credentials that authenticate each of `nhiIds` as of `asOf`, in id order, from the credential edges into them. */
-  private liveCredentials(edges: readonly GraphRelationship[], nhiIds: readonly string[], asOf: EpochMs): Map<string, GraphNode[]> {
-    const wanted = new Set(nhiIds);
-    const current = edges.filter((rel) => wanted.has(rel.to) && isValidAt(rel, asOf));
-    const credentials = new Map(this.getNodes([...new Set(current.map((rel) => rel.from))]).map((node) => [node.id, node]));
+  /** The live credentials that authenticate each of `nhiIds` as of `asOf`, in id order; nodes in `known` are not read again. */
+  private liveCredentials(
+    nhiIds: readonly string[],
+    asOf: EpochMs,
+    known?: ReadonlyMap<string, GraphNode>,
+  ): Map<string, GraphNode[]> {
+    if (nhiIds.length === 0) return new Map();
+    const current = (
+      this.credentialEdgesInto.all({ ids: JSON.stringify(nhiIds) }) as [string, string, EpochMs, EpochMs | null][]
+    )
+      .map(([from, to, validFrom, validTo]): CredentialEdge => ({ from, to, validFrom, validTo }))
+      .filter((rel) => isValidAt(rel, asOf));
+    const credentials = new Map(
+      this.nodesOf(new Set(current.map((rel) => rel.from)), known).map((node) => [node.id, node]),
+    );
     const result = new Map<string, GraphNode[]>();
     for (const rel of current) {
       const credential = credentials.get(rel.from);
@@ -289,7 +350,9 @@ export class SqliteGraphReader {
     const items: Lineage[] = [];
     // Resolve NHIs chunk by chunk (one subgraph fetch each) until one more than a page is found.
     while (items.length <= page.first) {
-      const ids = (this.nhiPage.all({ kind: 'NHI', after, asOf, limit: ORPHAN_CHUNK }) as { id: string }[]).map((r) => r.id);
+      const ids = (this.nhiPage.all({ kind: 'NHI', after, asOf, limit: ORPHAN_CHUNK }) as { id: string }[]).map(
+        (r) => r.id,
+      );
       const graph = this.lineageGraph(ids);
       for (const id of ids) {
         const lineage = resolveLineage(graph, id, asOf);
@@ -305,7 +368,7 @@ export class SqliteGraphReader {
     const total = (this.nhiCount.get({ kind: 'NHI', asOf }) as { n: number }).n;
     let count = 0;
     let after = '';
-    for (let seen = 0; seen < total; ) {
+    for (let seen = 0; seen < total;) {
       const ids = (this.nhiPage.all({ kind: 'NHI', after, asOf, limit: 2048 }) as { id: string }[]).map((r) => r.id);
       if (ids.length === 0) break;
       const graph = this.lineageGraph(ids);
@@ -320,7 +383,15 @@ export class SqliteGraphReader {
     const root = this.getNode(query.rootId);
     if (!root) return null;
     const asOf = query.asOf;
-    const params = { root: root.id, asOf, maxDepth: query.maxDepth, credentialKind: 'Credential', authenticates: 'AUTHENTICATES', hasRole: 'HAS_ROLE', canAssume: 'CAN_ASSUME' };
+    const params = {
+      root: root.id,
+      asOf,
+      maxDepth: query.maxDepth,
+      credentialKind: 'Credential',
+      authenticates: 'AUTHENTICATES',
+      hasRole: 'HAS_ROLE',
+      canAssume: 'CAN_ASSUME',
+    };
     const reachRows = this.roleReach.all(params) as { role: string; depth: number; path: string }[];
     const reaches: RoleReach[] = reachRows.map((row) => {
       const path = JSON.parse(row.path) as string[];
@@ -339,19 +410,31 @@ export class SqliteGraphReader {
       }
       return terms;
     };
-    const grants: GrantRow[] = (this.grantsReaching.all({ roles: JSON.stringify(roles), grants: 'GRANTS', asOf }) as unknown[][]).map((row) => {
+    const grants: GrantRow[] = (
+      this.grantsReaching.all({ roles: JSON.stringify(roles), grants: 'GRANTS', asOf }) as unknown[][]
+    ).map((row) => {
       // role, grant attributes, then the resource's node columns.
       const resourceId = row[2] as string;
       if (!resources.has(resourceId)) resources.set(resourceId, nodeAt(row, 2));
       return { roleId: row[0] as string, resourceId, ...termsOf(row[1] as string) };
     });
     const deepest = [...new Set(reachRows.filter((r) => r.depth >= query.maxDepth).map((r) => r.role))];
-    const truncated = deepest.length > 0 && this.truncatedAt.get({ roles: JSON.stringify(deepest), canAssume: 'CAN_ASSUME', asOf }) !== undefined;
+    const truncated =
+      deepest.length > 0 &&
+      this.truncatedAt.get({ roles: JSON.stringify(deepest), canAssume: 'CAN_ASSUME', asOf }) !== undefined;
 
     // What else holds the same credential: workloads that use it, stores that keep it. For an NHI,
     // the workloads running as it and whatever holds its credentials.
     const held = root.kind === 'Credential' ? [root.id] : [root.id, ...this.liveCredentialIds(root.id, asOf)];
-    const holderIds = (this.holders.all({ held: JSON.stringify(held), uses: 'USES', runsAs: 'RUNS_AS', storedIn: 'STORED_IN', asOf }) as { id: string }[]).map((r) => r.id);
+    const holderIds = (
+      this.holders.all({
+        held: JSON.stringify(held),
+        uses: 'USES',
+        runsAs: 'RUNS_AS',
+        storedIn: 'STORED_IN',
+        asOf,
+      }) as { id: string }[]
+    ).map((r) => r.id);
     const sharedWith = this.getNodes(holderIds).sort((a, b) => compareIds(a.id, b.id));
 
     return { root, resources: strongestReach(reaches, grants, resources), sharedWith, truncated };
@@ -360,9 +443,14 @@ export class SqliteGraphReader {
   timeline(entityId: string, from: EpochMs | null, to: EpochMs | null, page: PageRequest): Page<TimelineEntry> {
     const [afterTime, afterSeq] = page.after ? decodeCursor(page.after, 2) : [-Infinity, -1];
     const filter = { entity: entityId, from: from ?? -8.64e15, to: to ?? 8.64e15 };
-    const rows = this.timelinePage.all({ ...filter, afterTime, afterSeq, limit: page.first + 1 }) as (TimelineEntry & { seq: number })[];
+    const rows = this.timelinePage.all({ ...filter, afterTime, afterSeq, limit: page.first + 1 }) as (TimelineEntry & {
+      seq: number;
+    })[];
     const total = (this.timelineCount.get(filter) as { n: number }).n;
-    return mapPage(pageOf(rows, page.first, (entry) => [entry.time, entry.seq], total), ({ seq: _seq, ...entry }) => entry);
+    return mapPage(
+      pageOf(rows, page.first, (entry) => [entry.time, entry.seq], total),
+      ({ seq: _seq, ...entry }) => entry,
+    );
   }
 
   neighbours(query: NeighbourQuery): Page<Neighbour> {
@@ -371,7 +459,9 @@ export class SqliteGraphReader {
     const statement = query.direction === 'out' ? this.neighboursOut : this.neighboursIn;
     const rows = statement.all({ ...params, after, limit: query.page.first + 1 }) as unknown[][];
     const items = rows.map((row) => ({ relationship: relationshipAt(row, 0), node: nodeAt(row, RELATIONSHIP_WIDTH) }));
-    const count = (query.direction === 'out' ? this.neighboursOutCount : this.neighboursInCount).get(params) as { n: number };
+    const count = (query.direction === 'out' ? this.neighboursOutCount : this.neighboursInCount).get(params) as {
+      n: number;
+    };
     return pageOf(items, query.page.first, (item) => [item.node.id], count.n);
   }
 }

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { RelationKind } from '@lineage/domain';
 import { placeholderEnds } from '@lineage/domain';
-import { NODE_COLUMNS, fromNodeState } from './sqlite-rows';
+import { NODE_COLUMNS, fromNodeState, sqlStrings } from './sqlite-rows';
 
 /**
  * Versioned schema migrations for the embedded store. Each runs once, in order, inside a
@@ -247,7 +247,7 @@ export const MIGRATIONS: readonly Migration[] = [
  */
 export const LINEAGE_EDGE_TYPES: readonly RelationKind[] = ['OWNS', 'CREATED', 'RUNS_AS', 'SUPPLIES', 'SPONSORS', 'AUTHENTICATES'];
 export function lineageEdgesWhere(alias?: string): string {
-  return `${alias ? `${alias}.` : ''}type IN (${LINEAGE_EDGE_TYPES.map((type) => `'${type}'`).join(', ')})`;
+  return `${alias ? `${alias}.` : ''}type IN ${sqlStrings(LINEAGE_EDGE_TYPES)}`;
 }
 
 function addMissingEnds(db: Database.Database): void {

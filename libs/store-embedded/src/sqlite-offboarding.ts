@@ -101,7 +101,7 @@ export class SqliteOffboarding {
     const { candidates: candidateNhiIds, reached } = this.reader.accountabilityCandidates(subjectId);
     const subject = reached.get(subjectId);
     if (!subject) return null;
-    const slice = this.reader.lineageSlice([subjectId, ...candidateNhiIds], { known: reached });
+    const slice = this.reader.lineageSlice([subjectId, ...candidateNhiIds], reached);
     const extra = (
       this.relationships.all({
         subject: subjectId,
