@@ -20,15 +20,7 @@ describeEachStore('lineage: who is accountable for an NHI', (open) => {
     await apply(
       store,
       event(T0, [person('person:alice'), person('person:bob')]),
-      event(
-        T1,
-        [
-          node('NHI', 'nhi:svc', { nhiKind: 'service_account' }),
-          rel('CREATED', 'person:bob', 'nhi:svc'),
-          rel('OWNS', 'person:alice', 'nhi:svc'),
-        ],
-        { id: 'created-svc' },
-      ),
+      event(T1, [node('NHI', 'nhi:svc', { nhiKind: 'service_account' }), rel('CREATED', 'person:bob', 'nhi:svc'), rel('OWNS', 'person:alice', 'nhi:svc')], { id: 'created-svc' }),
     );
     const lineage = await store.lineage('nhi:svc', NOW);
     expect(lineage?.status).toBe('ACCOUNTABLE');
@@ -41,11 +33,7 @@ describeEachStore('lineage: who is accountable for an NHI', (open) => {
     await apply(
       store,
       event(T0, [person('person:alice'), person('person:bob')]),
-      event(T1, [
-        node('NHI', 'nhi:svc'),
-        rel('CREATED', 'person:bob', 'nhi:svc'),
-        rel('OWNS', 'person:alice', 'nhi:svc'),
-      ]),
+      event(T1, [node('NHI', 'nhi:svc'), rel('CREATED', 'person:bob', 'nhi:svc'), rel('OWNS', 'person:alice', 'nhi:svc')]),
       event(T2, [left('person:alice', T2)]),
     );
     expect((await store.lineage('nhi:svc', NOW))?.accountable?.id).toBe('person:bob');
@@ -59,11 +47,7 @@ describeEachStore('lineage: who is accountable for an NHI', (open) => {
       event(T0, [person('person:carol')]),
       event(T1, [node('NHI', 'nhi:pipeline-sa'), rel('CREATED', 'person:carol', 'nhi:pipeline-sa')]),
       event(T1 + 1, [node('NHI', 'nhi:deploy-bot'), rel('CREATED', 'nhi:pipeline-sa', 'nhi:deploy-bot')]),
-      event(T1 + 2, [
-        node('Credential', 'cred:key-1', { credentialKind: 'access_key', status: 'active' }),
-        rel('AUTHENTICATES', 'cred:key-1', 'nhi:deploy-bot'),
-        rel('CREATED', 'nhi:deploy-bot', 'cred:key-1'),
-      ]),
+      event(T1 + 2, [node('Credential', 'cred:key-1', { credentialKind: 'access_key', status: 'active' }), rel('AUTHENTICATES', 'cred:key-1', 'nhi:deploy-bot'), rel('CREATED', 'nhi:deploy-bot', 'cred:key-1')]),
     );
     const nhi = await store.lineage('nhi:deploy-bot', NOW);
     expect(nhi?.status).toBe('ACCOUNTABLE');
@@ -74,23 +58,14 @@ describeEachStore('lineage: who is accountable for an NHI', (open) => {
     ]);
     const credential = await store.lineage('cred:key-1', NOW);
     expect(credential?.accountable?.id).toBe('person:carol');
-    expect(credential?.chain.at(-1)).toMatchObject({
-      from: { id: 'nhi:deploy-bot' },
-      relation: 'CREATED',
-      to: { id: 'cred:key-1' },
-    });
+    expect(credential?.chain.at(-1)).toMatchObject({ from: { id: 'nhi:deploy-bot' }, relation: 'CREATED', to: { id: 'cred:key-1' } });
   });
 
   it('the owner of a workload covers the NHI it runs as', async () => {
     await apply(
       store,
       event(T0, [person('person:dave')]),
-      event(T1, [
-        node('NHI', 'nhi:payments-sa'),
-        node('Workload', 'workload:payments'),
-        rel('RUNS_AS', 'workload:payments', 'nhi:payments-sa'),
-        rel('OWNS', 'person:dave', 'workload:payments'),
-      ]),
+      event(T1, [node('NHI', 'nhi:payments-sa'), node('Workload', 'workload:payments'), rel('RUNS_AS', 'workload:payments', 'nhi:payments-sa'), rel('OWNS', 'person:dave', 'workload:payments')]),
     );
     const lineage = await store.lineage('nhi:payments-sa', NOW);
     expect(lineage?.accountable?.id).toBe('person:dave');
@@ -101,37 +76,16 @@ describeEachStore('lineage: who is accountable for an NHI', (open) => {
     await apply(
       store,
       event(T0, [person('person:erin'), person('person:frank')]),
-      event(T1, [
-        node('Vendor', 'vendor:acme', { contractStatus: 'active' }),
-        rel('SPONSORS', 'person:erin', 'vendor:acme'),
-      ]),
-      event(T1 + 1, [
-        node('NHI', 'nhi:acme-app', { nhiKind: 'oauth_app' }),
-        rel('SUPPLIES', 'vendor:acme', 'nhi:acme-app'),
-      ]),
-      event(T1 + 2, [
-        node('NHI', 'nhi:acme-owned', { nhiKind: 'oauth_app' }),
-        rel('SUPPLIES', 'vendor:acme', 'nhi:acme-owned'),
-        rel('OWNS', 'person:frank', 'nhi:acme-owned'),
-      ]),
+      event(T1, [node('Vendor', 'vendor:acme', { contractStatus: 'active' }), rel('SPONSORS', 'person:erin', 'vendor:acme')]),
+      event(T1 + 1, [node('NHI', 'nhi:acme-app', { nhiKind: 'oauth_app' }), rel('SUPPLIES', 'vendor:acme', 'nhi:acme-app')]),
+      event(T1 + 2, [node('NHI', 'nhi:acme-owned', { nhiKind: 'oauth_app' }), rel('SUPPLIES', 'vendor:acme', 'nhi:acme-owned'), rel('OWNS', 'person:frank', 'nhi:acme-owned')]),
     );
     const before = await store.lineage('nhi:acme-app', T2);
     expect(before?.status).toBe('ACCOUNTABLE');
     expect(before?.accountable?.id).toBe('person:erin');
     expect(before?.chain.map((s) => s.relation)).toEqual(['SPONSORS', 'SUPPLIES']);
 
-    await apply(
-      store,
-      event(T3, [
-        {
-          op: 'node',
-          kind: 'Vendor',
-          id: 'vendor:acme',
-          defines: false,
-          attributes: { contractStatus: 'ended', endedAt: T3 },
-        },
-      ]),
-    );
+    await apply(store, event(T3, [{ op: 'node', kind: 'Vendor', id: 'vendor:acme', defines: false, attributes: { contractStatus: 'ended', endedAt: T3 } }]));
     const after = await store.lineage('nhi:acme-app', NOW);
     expect(after?.status).toBe('ORPHANED');
     expect(after?.lastAccountable?.id).toBe('person:erin');
@@ -156,9 +110,7 @@ describeEachStore('lineage: who is accountable for an NHI', (open) => {
     // Pat's leaving orphans every NHI Pat answered for, and only those.
     await apply(store, event(T2, [left('person:pat', T2)]));
     const orphaned = await store.orphanedBy('person:pat', NOW);
-    expect(orphaned.map((o) => o.lineage.root.id)).toEqual(
-      Array.from({ length: MAX_LINEAGE_DEPTH }, (_, i) => gen(i + 1)),
-    );
+    expect(orphaned.map((o) => o.lineage.root.id)).toEqual(Array.from({ length: MAX_LINEAGE_DEPTH }, (_, i) => gen(i + 1)));
   });
 
   it('an NHI with no chain is UNOWNED', async () => {
@@ -170,10 +122,7 @@ describeEachStore('lineage: who is accountable for an NHI', (open) => {
 
   it('a placeholder filled in later resolves like any node', async () => {
     // The IAM event names an owner before HR has said who that is.
-    await apply(
-      store,
-      event(T1, [node('NHI', 'nhi:early'), ref('Person', 'person:gina'), rel('OWNS', 'person:gina', 'nhi:early')]),
-    );
+    await apply(store, event(T1, [node('NHI', 'nhi:early'), ref('Person', 'person:gina'), rel('OWNS', 'person:gina', 'nhi:early')]));
     expect((await store.getNode('person:gina'))?.placeholder).toBe(true);
     await apply(store, event(T0, [person('person:gina', { email: 'gina@example.com' })], { id: 'gina-joined' }));
     const gina = await store.getNode('person:gina');
@@ -183,12 +132,7 @@ describeEachStore('lineage: who is accountable for an NHI', (open) => {
   });
 
   it('a deleted NHI keeps its history', async () => {
-    await apply(
-      store,
-      event(T0, [person('person:hal')]),
-      event(T1, [node('NHI', 'nhi:old'), rel('OWNS', 'person:hal', 'nhi:old')]),
-      event(T2, [retire('NHI', 'nhi:old')]),
-    );
+    await apply(store, event(T0, [person('person:hal')]), event(T1, [node('NHI', 'nhi:old'), rel('OWNS', 'person:hal', 'nhi:old')]), event(T2, [retire('NHI', 'nhi:old')]));
     const nhi = await store.getNode('nhi:old');
     expect(nhi).toMatchObject({ validFrom: T1, validTo: T2 });
     expect((await store.lineage('nhi:old', T1 + 1))?.accountable?.id).toBe('person:hal');
@@ -204,25 +148,12 @@ describeEachStore('orphanedBy: what a leaver leaves without an accountable human
       event(T0, [person('person:ivan'), person('person:judy'), person('person:ken')]),
       // Ivan owns one NHI, created another whose only other owner is Judy, and created a pipeline NHI that created a third.
       event(T1, [node('NHI', 'nhi:ivan-owned'), rel('OWNS', 'person:ivan', 'nhi:ivan-owned')]),
-      event(T1, [
-        node('NHI', 'nhi:co-owned'),
-        rel('CREATED', 'person:ivan', 'nhi:co-owned'),
-        rel('OWNS', 'person:judy', 'nhi:co-owned'),
-      ]),
+      event(T1, [node('NHI', 'nhi:co-owned'), rel('CREATED', 'person:ivan', 'nhi:co-owned'), rel('OWNS', 'person:judy', 'nhi:co-owned')]),
       event(T1, [node('NHI', 'nhi:ivan-pipeline'), rel('CREATED', 'person:ivan', 'nhi:ivan-pipeline')]),
       event(T1 + 1, [node('NHI', 'nhi:made-by-pipeline'), rel('CREATED', 'nhi:ivan-pipeline', 'nhi:made-by-pipeline')]),
-      event(T1 + 1, [
-        node('Credential', 'cred:pipeline-key', { status: 'active' }),
-        rel('AUTHENTICATES', 'cred:pipeline-key', 'nhi:ivan-pipeline'),
-      ]),
-      event(T1 + 1, [
-        node('Credential', 'cred:deleted-key', { status: 'active' }),
-        rel('AUTHENTICATES', 'cred:deleted-key', 'nhi:ivan-pipeline'),
-      ]),
-      event(T1 + 1, [
-        node('Credential', 'cred:revoked-key', { status: 'revoked' }),
-        rel('AUTHENTICATES', 'cred:revoked-key', 'nhi:ivan-pipeline'),
-      ]),
+      event(T1 + 1, [node('Credential', 'cred:pipeline-key', { status: 'active' }), rel('AUTHENTICATES', 'cred:pipeline-key', 'nhi:ivan-pipeline')]),
+      event(T1 + 1, [node('Credential', 'cred:deleted-key', { status: 'active' }), rel('AUTHENTICATES', 'cred:deleted-key', 'nhi:ivan-pipeline')]),
+      event(T1 + 1, [node('Credential', 'cred:revoked-key', { status: 'revoked' }), rel('AUTHENTICATES', 'cred:revoked-key', 'nhi:ivan-pipeline')]),
       event(T1 + 2, [retire('Credential', 'cred:deleted-key')]),
       // Ken's NHI is none of Ivan's business.
       event(T1, [node('NHI', 'nhi:ken-owned'), rel('OWNS', 'person:ken', 'nhi:ken-owned')]),
@@ -233,18 +164,12 @@ describeEachStore('orphanedBy: what a leaver leaves without an accountable human
 
   it('lists exactly the NHIs the leaver was accountable for that nobody else covers', async () => {
     const orphaned = await store.orphanedBy('person:ivan', NOW);
-    expect(orphaned.map((o) => o.lineage.root.id)).toEqual([
-      'nhi:ivan-owned',
-      'nhi:ivan-pipeline',
-      'nhi:made-by-pipeline',
-    ]);
+    expect(orphaned.map((o) => o.lineage.root.id)).toEqual(['nhi:ivan-owned', 'nhi:ivan-pipeline', 'nhi:made-by-pipeline']);
     for (const o of orphaned) {
       expect(o.lineage.status).toBe('ORPHANED');
       expect(o.lineage.lastAccountable?.id).toBe('person:ivan');
     }
-    expect(orphaned.find((o) => o.lineage.root.id === 'nhi:ivan-pipeline')?.credentials.map((c) => c.id)).toEqual([
-      'cred:pipeline-key',
-    ]);
+    expect(orphaned.find((o) => o.lineage.root.id === 'nhi:ivan-pipeline')?.credentials.map((c) => c.id)).toEqual(['cred:pipeline-key']);
     expect((await store.lineage('nhi:co-owned', NOW))?.accountable?.id).toBe('person:judy');
   });
 
@@ -254,30 +179,13 @@ describeEachStore('orphanedBy: what a leaver leaves without an accountable human
       event(T0, [person('person:lena'), node('Vendor', 'vendor:acme')]),
       event(T1, [node('Workload', 'wl:lena-batch'), rel('OWNS', 'person:lena', 'wl:lena-batch')]),
       event(T1, [node('NHI', 'nhi:batch-runner'), rel('RUNS_AS', 'wl:lena-batch', 'nhi:batch-runner')]),
-      event(T1, [
-        rel('SPONSORS', 'person:lena', 'vendor:acme'),
-        node('NHI', 'nhi:acme-sync'),
-        rel('SUPPLIES', 'vendor:acme', 'nhi:acme-sync'),
-      ]),
+      event(T1, [rel('SPONSORS', 'person:lena', 'vendor:acme'), node('NHI', 'nhi:acme-sync'), rel('SUPPLIES', 'vendor:acme', 'nhi:acme-sync')]),
       event(T1 + 1, [node('NHI', 'nhi:acme-helper'), rel('CREATED', 'nhi:acme-sync', 'nhi:acme-helper')]),
       // Owned by an NHI Lena created: OWNS counts only from a person, so nobody answers for it, before or after.
-      event(T1, [
-        node('NHI', 'nhi:lena-tool'),
-        rel('CREATED', 'person:lena', 'nhi:lena-tool'),
-        node('NHI', 'nhi:tool-owned'),
-        rel('OWNS', 'nhi:lena-tool', 'nhi:tool-owned'),
-      ]),
+      event(T1, [node('NHI', 'nhi:lena-tool'), rel('CREATED', 'person:lena', 'nhi:lena-tool'), node('NHI', 'nhi:tool-owned'), rel('OWNS', 'nhi:lena-tool', 'nhi:tool-owned')]),
       // Keys she made herself for her tool: the walk down from her reaches them too; only the live one is listed.
-      event(T1 + 1, [
-        node('Credential', 'cred:lena-key', { status: 'active' }),
-        rel('CREATED', 'person:lena', 'cred:lena-key'),
-        rel('AUTHENTICATES', 'cred:lena-key', 'nhi:lena-tool'),
-      ]),
-      event(T1 + 1, [
-        node('Credential', 'cred:lena-old-key', { status: 'revoked' }),
-        rel('CREATED', 'person:lena', 'cred:lena-old-key'),
-        rel('AUTHENTICATES', 'cred:lena-old-key', 'nhi:lena-tool'),
-      ]),
+      event(T1 + 1, [node('Credential', 'cred:lena-key', { status: 'active' }), rel('CREATED', 'person:lena', 'cred:lena-key'), rel('AUTHENTICATES', 'cred:lena-key', 'nhi:lena-tool')]),
+      event(T1 + 1, [node('Credential', 'cred:lena-old-key', { status: 'revoked' }), rel('CREATED', 'person:lena', 'cred:lena-old-key'), rel('AUTHENTICATES', 'cred:lena-old-key', 'nhi:lena-tool')]),
       event(T2, [left('person:lena', T2)]),
     );
     const orphaned = await store.orphanedBy('person:lena', NOW);
@@ -287,9 +195,7 @@ describeEachStore('orphanedBy: what a leaver leaves without an accountable human
       ['nhi:batch-runner', 'OWNS RUNS_AS'],
       ['nhi:lena-tool', 'CREATED'],
     ]);
-    expect(orphaned.find((o) => o.lineage.root.id === 'nhi:lena-tool')?.credentials.map((c) => c.id)).toEqual([
-      'cred:lena-key',
-    ]);
+    expect(orphaned.find((o) => o.lineage.root.id === 'nhi:lena-tool')?.credentials.map((c) => c.id)).toEqual(['cred:lena-key']);
     expect((await store.lineage('nhi:tool-owned', NOW))?.status).toBe('UNOWNED');
   });
 
@@ -300,10 +206,7 @@ describeEachStore('orphanedBy: what a leaver leaves without an accountable human
 
   it('drops an NHI once someone active takes it over', async () => {
     await apply(store, event(T3, [rel('OWNS', 'person:ken', 'nhi:ivan-owned')]));
-    expect((await store.orphanedBy('person:ivan', NOW)).map((o) => o.lineage.root.id)).toEqual([
-      'nhi:ivan-pipeline',
-      'nhi:made-by-pipeline',
-    ]);
+    expect((await store.orphanedBy('person:ivan', NOW)).map((o) => o.lineage.root.id)).toEqual(['nhi:ivan-pipeline', 'nhi:made-by-pipeline']);
     // As of before the takeover the answer is unchanged.
     expect((await store.orphanedBy('person:ivan', T3 - 1)).map((o) => o.lineage.root.id)).toContain('nhi:ivan-owned');
   });
@@ -331,14 +234,7 @@ describeEachStore('relationships always have both ends', (open) => {
   afterEach(async () => store.close());
 
   it('a relationship to a node nobody described makes a placeholder of the kind its id names', async () => {
-    await apply(
-      store,
-      event(T0, [
-        node('NHI', 'nhi:lonely'),
-        rel('OWNS', 'person:ghost', 'nhi:lonely'),
-        rel('CREATED', 'workload:ci', 'nhi:lonely'),
-      ]),
-    );
+    await apply(store, event(T0, [node('NHI', 'nhi:lonely'), rel('OWNS', 'person:ghost', 'nhi:lonely'), rel('CREATED', 'workload:ci', 'nhi:lonely')]));
     expect(await store.getNode('person:ghost')).toMatchObject({ kind: 'Person', placeholder: true, validFrom: T0 });
     expect(await store.getNode('workload:ci')).toMatchObject({ kind: 'Workload', placeholder: true });
     // A person we have no HR record of has not left: they answer for what they own.

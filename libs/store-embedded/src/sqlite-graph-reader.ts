@@ -36,18 +36,7 @@ import {
   strongestReach,
 } from '@lineage/domain';
 import { lineageEdgesWhere } from './sqlite-migrations';
-import {
-  RELATIONSHIP_WIDTH,
-  nodeAt,
-  nodeColumns,
-  nodeOf,
-  placeholders,
-  relationshipAt,
-  relationshipColumns,
-  relationshipOf,
-  sqlStrings,
-  validAt,
-} from './sqlite-rows';
+import { RELATIONSHIP_WIDTH, nodeAt, nodeColumns, nodeOf, placeholders, relationshipAt, relationshipColumns, relationshipOf, sqlStrings, validAt } from './sqlite-rows';
 
 /** Edges in a lineage walk: the domain's rules hop via at most MAX_LINEAGE_DEPTH nodes, plus two terminal edges. */
 const LINEAGE_WALK_DEPTH = MAX_LINEAGE_DEPTH + 2;
@@ -155,18 +144,12 @@ export class SqliteGraphReader {
     this.edgesInto = db.prepare(EDGES_INTO).raw();
     this.credentialEdgesInto = db.prepare(CREDENTIAL_EDGES_INTO).raw();
     this.edgesOut = db
-      .prepare(
-        `SELECT ${relationshipColumns()} FROM relationships WHERE src IN (SELECT value FROM json_each(@ids)) AND type IN ${DOWNSTREAM_OUT}`,
-      )
+      .prepare(`SELECT ${relationshipColumns()} FROM relationships WHERE src IN (SELECT value FROM json_each(@ids)) AND type IN ${DOWNSTREAM_OUT}`)
       .raw();
     this.downstreamWalk = db.prepare(DOWNSTREAM_WALK).pluck();
-    this.nodesByIds = db
-      .prepare(`SELECT ${nodeColumns()} FROM nodes WHERE id IN (SELECT value FROM json_each(?))`)
-      .raw();
+    this.nodesByIds = db.prepare(`SELECT ${nodeColumns()} FROM nodes WHERE id IN (SELECT value FROM json_each(?))`).raw();
     this.nodeById = db.prepare(`SELECT ${nodeColumns()} FROM nodes WHERE id = ?`).raw();
-    this.nhiPage = db.prepare(
-      `SELECT id FROM nodes WHERE kind = @kind AND id > @after AND ${validAt('nodes')} ORDER BY id LIMIT @limit`,
-    );
+    this.nhiPage = db.prepare(`SELECT id FROM nodes WHERE kind = @kind AND id > @after AND ${validAt('nodes')} ORDER BY id LIMIT @limit`);
     this.nhiCount = db.prepare(`SELECT count(*) AS n FROM nodes WHERE kind = @kind AND ${validAt('nodes')}`);
     this.roleReach = db.prepare(ROLE_REACH);
     // Each grant with its resource in one pass: the grants come in key order (role, resource),
@@ -207,12 +190,8 @@ export class SqliteGraphReader {
          WHERE r.dst = @id AND r.type = @type AND ${validAt('r')} AND n.id > @after ORDER BY n.id LIMIT @limit`,
       )
       .raw();
-    this.neighboursOutCount = db.prepare(
-      `SELECT count(*) AS n FROM relationships r WHERE r.src = @id AND r.type = @type AND ${validAt('r')}`,
-    );
-    this.neighboursInCount = db.prepare(
-      `SELECT count(*) AS n FROM relationships r WHERE r.dst = @id AND r.type = @type AND ${validAt('r')}`,
-    );
+    this.neighboursOutCount = db.prepare(`SELECT count(*) AS n FROM relationships r WHERE r.src = @id AND r.type = @type AND ${validAt('r')}`);
+    this.neighboursInCount = db.prepare(`SELECT count(*) AS n FROM relationships r WHERE r.dst = @id AND r.type = @type AND ${validAt('r')}`);
   }
 
   getNode(id: string): GraphNode | null {
@@ -257,13 +236,12 @@ export class SqliteGraphReader {
       }
       // Only a credential is followed downstream; a node whose kind is known otherwise is not asked.
       const maybeCredentials = level.filter((id) => (known?.get(id)?.kind ?? 'Credential') === 'Credential');
-      const out =
-        maybeCredentials.length === 0
-          ? []
-          : (this.edgesOut.all(...LINEAGE_DOWNSTREAM, { ids: JSON.stringify(maybeCredentials) }) as unknown[][]);
-      for (const rel of out.map(relationshipOf)) {
-        relationships.push(rel);
-        reach(rel.to);
+      if (maybeCredentials.length > 0) {
+        const out = this.edgesOut.all(...LINEAGE_DOWNSTREAM, { ids: JSON.stringify(maybeCredentials) }) as unknown[][];
+        for (const rel of out.map(relationshipOf)) {
+          relationships.push(rel);
+          reach(rel.to);
+        }
       }
       level = next;
     }
@@ -306,11 +284,7 @@ export class SqliteGraphReader {
     const slice = this.lineageSlice([personId, ...candidates], reached);
     const orphans = findOrphanedBy(new LineageGraph(slice.nodes, slice.relationships), personId, candidates, asOf);
     // The walk down from the person often reached the credentials they created: those are not read again.
-    const credentials = this.liveCredentials(
-      orphans.map((o) => o.root.id),
-      asOf,
-      reached,
-    );
+    const credentials = this.liveCredentials(orphans.map((o) => o.root.id), asOf, reached);
     return orphans.map((lineage) => ({ lineage, credentials: credentials.get(lineage.root.id) ?? [] }));
   }
 
@@ -319,20 +293,12 @@ export class SqliteGraphReader {
   }
 
   /** The live credentials that authenticate each of `nhiIds` as of `asOf`, in id order; nodes in `known` are not read again. */
-  private liveCredentials(
-    nhiIds: readonly string[],
-    asOf: EpochMs,
-    known?: ReadonlyMap<string, GraphNode>,
-  ): Map<string, GraphNode[]> {
+  private liveCredentials(nhiIds: readonly string[], asOf: EpochMs, known?: ReadonlyMap<string, GraphNode>): Map<string, GraphNode[]> {
     if (nhiIds.length === 0) return new Map();
-    const current = (
-      this.credentialEdgesInto.all({ ids: JSON.stringify(nhiIds) }) as [string, string, EpochMs, EpochMs | null][]
-    )
+    const current = (this.credentialEdgesInto.all({ ids: JSON.stringify(nhiIds) }) as [string, string, EpochMs, EpochMs | null][])
       .map(([from, to, validFrom, validTo]): CredentialEdge => ({ from, to, validFrom, validTo }))
       .filter((rel) => isValidAt(rel, asOf));
-    const credentials = new Map(
-      this.nodesOf(new Set(current.map((rel) => rel.from)), known).map((node) => [node.id, node]),
-    );
+    const credentials = new Map(this.nodesOf(new Set(current.map((rel) => rel.from)), known).map((node) => [node.id, node]));
     const result = new Map<string, GraphNode[]>();
     for (const rel of current) {
       const credential = credentials.get(rel.from);
@@ -350,9 +316,7 @@ export class SqliteGraphReader {
     const items: Lineage[] = [];
     // Resolve NHIs chunk by chunk (one subgraph fetch each) until one more than a page is found.
     while (items.length <= page.first) {
-      const ids = (this.nhiPage.all({ kind: 'NHI', after, asOf, limit: ORPHAN_CHUNK }) as { id: string }[]).map(
-        (r) => r.id,
-      );
+      const ids = (this.nhiPage.all({ kind: 'NHI', after, asOf, limit: ORPHAN_CHUNK }) as { id: string }[]).map((r) => r.id);
       const graph = this.lineageGraph(ids);
       for (const id of ids) {
         const lineage = resolveLineage(graph, id, asOf);
@@ -368,7 +332,7 @@ export class SqliteGraphReader {
     const total = (this.nhiCount.get({ kind: 'NHI', asOf }) as { n: number }).n;
     let count = 0;
     let after = '';
-    for (let seen = 0; seen < total;) {
+    for (let seen = 0; seen < total; ) {
       const ids = (this.nhiPage.all({ kind: 'NHI', after, asOf, limit: 2048 }) as { id: string }[]).map((r) => r.id);
       if (ids.length === 0) break;
       const graph = this.lineageGraph(ids);
@@ -383,15 +347,7 @@ export class SqliteGraphReader {
     const root = this.getNode(query.rootId);
     if (!root) return null;
     const asOf = query.asOf;
-    const params = {
-      root: root.id,
-      asOf,
-      maxDepth: query.maxDepth,
-      credentialKind: 'Credential',
-      authenticates: 'AUTHENTICATES',
-      hasRole: 'HAS_ROLE',
-      canAssume: 'CAN_ASSUME',
-    };
+    const params = { root: root.id, asOf, maxDepth: query.maxDepth, credentialKind: 'Credential', authenticates: 'AUTHENTICATES', hasRole: 'HAS_ROLE', canAssume: 'CAN_ASSUME' };
     const reachRows = this.roleReach.all(params) as { role: string; depth: number; path: string }[];
     const reaches: RoleReach[] = reachRows.map((row) => {
       const path = JSON.parse(row.path) as string[];
@@ -410,31 +366,19 @@ export class SqliteGraphReader {
       }
       return terms;
     };
-    const grants: GrantRow[] = (
-      this.grantsReaching.all({ roles: JSON.stringify(roles), grants: 'GRANTS', asOf }) as unknown[][]
-    ).map((row) => {
+    const grants: GrantRow[] = (this.grantsReaching.all({ roles: JSON.stringify(roles), grants: 'GRANTS', asOf }) as unknown[][]).map((row) => {
       // role, grant attributes, then the resource's node columns.
       const resourceId = row[2] as string;
       if (!resources.has(resourceId)) resources.set(resourceId, nodeAt(row, 2));
       return { roleId: row[0] as string, resourceId, ...termsOf(row[1] as string) };
     });
     const deepest = [...new Set(reachRows.filter((r) => r.depth >= query.maxDepth).map((r) => r.role))];
-    const truncated =
-      deepest.length > 0 &&
-      this.truncatedAt.get({ roles: JSON.stringify(deepest), canAssume: 'CAN_ASSUME', asOf }) !== undefined;
+    const truncated = deepest.length > 0 && this.truncatedAt.get({ roles: JSON.stringify(deepest), canAssume: 'CAN_ASSUME', asOf }) !== undefined;
 
     // What else holds the same credential: workloads that use it, stores that keep it. For an NHI,
     // the workloads running as it and whatever holds its credentials.
     const held = root.kind === 'Credential' ? [root.id] : [root.id, ...this.liveCredentialIds(root.id, asOf)];
-    const holderIds = (
-      this.holders.all({
-        held: JSON.stringify(held),
-        uses: 'USES',
-        runsAs: 'RUNS_AS',
-        storedIn: 'STORED_IN',
-        asOf,
-      }) as { id: string }[]
-    ).map((r) => r.id);
+    const holderIds = (this.holders.all({ held: JSON.stringify(held), uses: 'USES', runsAs: 'RUNS_AS', storedIn: 'STORED_IN', asOf }) as { id: string }[]).map((r) => r.id);
     const sharedWith = this.getNodes(holderIds).sort((a, b) => compareIds(a.id, b.id));
 
     return { root, resources: strongestReach(reaches, grants, resources), sharedWith, truncated };
@@ -443,14 +387,9 @@ export class SqliteGraphReader {
   timeline(entityId: string, from: EpochMs | null, to: EpochMs | null, page: PageRequest): Page<TimelineEntry> {
     const [afterTime, afterSeq] = page.after ? decodeCursor(page.after, 2) : [-Infinity, -1];
     const filter = { entity: entityId, from: from ?? -8.64e15, to: to ?? 8.64e15 };
-    const rows = this.timelinePage.all({ ...filter, afterTime, afterSeq, limit: page.first + 1 }) as (TimelineEntry & {
-      seq: number;
-    })[];
+    const rows = this.timelinePage.all({ ...filter, afterTime, afterSeq, limit: page.first + 1 }) as (TimelineEntry & { seq: number })[];
     const total = (this.timelineCount.get(filter) as { n: number }).n;
-    return mapPage(
-      pageOf(rows, page.first, (entry) => [entry.time, entry.seq], total),
-      ({ seq: _seq, ...entry }) => entry,
-    );
+    return mapPage(pageOf(rows, page.first, (entry) => [entry.time, entry.seq], total), ({ seq: _seq, ...entry }) => entry);
   }
 
   neighbours(query: NeighbourQuery): Page<Neighbour> {
@@ -459,9 +398,7 @@ export class SqliteGraphReader {
     const statement = query.direction === 'out' ? this.neighboursOut : this.neighboursIn;
     const rows = statement.all({ ...params, after, limit: query.page.first + 1 }) as unknown[][];
     const items = rows.map((row) => ({ relationship: relationshipAt(row, 0), node: nodeAt(row, RELATIONSHIP_WIDTH) }));
-    const count = (query.direction === 'out' ? this.neighboursOutCount : this.neighboursInCount).get(params) as {
-      n: number;
-    };
+    const count = (query.direction === 'out' ? this.neighboursOutCount : this.neighboursInCount).get(params) as { n: number };
     return pageOf(items, query.page.first, (item) => [item.node.id], count.n);
   }
 }

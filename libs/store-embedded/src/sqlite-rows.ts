@@ -1,12 +1,4 @@
-import type {
-  AttributeValue,
-  Confidence,
-  GraphNode,
-  GraphRelationship,
-  NodeKind,
-  NodeState,
-  RelationKind,
-} from '@lineage/domain';
+import type { AttributeValue, Confidence, GraphNode, GraphRelationship, NodeKind, NodeState, RelationKind } from '@lineage/domain';
 
 /** Row shapes the writer binds, and the mapping of raw read rows to domain types; nothing else parses rows. */
 export interface NodeRow {
@@ -38,11 +30,9 @@ export interface RelationshipRow {
 }
 
 /** What reads select of a node; the writer's `NODE_COLUMNS` add the property times, last. */
-const NODE_READ_COLUMNS =
-  'id, kind, name, source, first_seen, last_seen, valid_from, valid_to, placeholder, attributes';
+const NODE_READ_COLUMNS = 'id, kind, name, source, first_seen, last_seen, valid_from, valid_to, placeholder, attributes';
 export const NODE_COLUMNS = `${NODE_READ_COLUMNS}, property_times`;
-export const RELATIONSHIP_COLUMNS =
-  'type, src, dst, valid_from, valid_to, first_seen, last_seen, confidence, source, evidence, attributes';
+export const RELATIONSHIP_COLUMNS = 'type, src, dst, valid_from, valid_to, first_seen, last_seen, confidence, source, evidence, attributes';
 
 /*
  * Reads select raw rows (better-sqlite3's `.raw()`: arrays, not objects), which makes each row
@@ -61,12 +51,7 @@ export function relationshipColumns(alias?: string): string {
 }
 
 function columnList(columns: string, alias: string | undefined): string {
-  return alias
-    ? columns
-        .split(', ')
-        .map((column) => `${alias}.${column}`)
-        .join(', ')
-    : columns;
+  return alias ? columns.split(', ').map((column) => `${alias}.${column}`).join(', ') : columns;
 }
 
 /** How many columns each list selects: where the next table's columns start in a joined row. */
@@ -158,8 +143,10 @@ export function validAt(alias: string, param = '@asOf'): string {
   return `(${alias}.valid_from <= ${param} AND (${alias}.valid_to IS NULL OR ${param} < ${alias}.valid_to))`;
 }
 
-/** `('A', 'B', …)`: an IN list of domain constants written into the SQL (never user input), where a
- * partial index's condition must be repeated word for word or the planner should see the values. */
+/**
+ * `('A', 'B', …)`: an IN list of domain constants written into the SQL (never user input), where a
+ * partial index's condition must be repeated word for word or the planner should see the values.
+ */
 export function sqlStrings(values: readonly string[]): string {
   return `(${values.map((value) => `'${value}'`).join(', ')})`;
 }

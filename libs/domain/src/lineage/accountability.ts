@@ -44,13 +44,7 @@ export const LINEAGE_UPSTREAM: readonly RelationKind[] = ['OWNS', 'CREATED', 'RU
 /** Followed downstream from a credential (a credential answers to the NHI it authenticates). */
 export const LINEAGE_DOWNSTREAM: readonly RelationKind[] = ['AUTHENTICATES'];
 /** Walking downstream from a person: the NHIs they could be accountable for. */
-export const ACCOUNTABILITY_DOWNSTREAM: readonly RelationKind[] = [
-  'OWNS',
-  'CREATED',
-  'RUNS_AS',
-  'SPONSORS',
-  'SUPPLIES',
-];
+export const ACCOUNTABILITY_DOWNSTREAM: readonly RelationKind[] = ['OWNS', 'CREATED', 'RUNS_AS', 'SPONSORS', 'SUPPLIES'];
 /**
  * Past the subject, which of those a chain can continue through, by the edge that reached the node.
  * The rules stop at the first person, so OWNS and SPONSORS count only from the subject; from what
@@ -80,28 +74,21 @@ export function hasPersonLeft(person: GraphNode, asOf: EpochMs): boolean {
 
 export function isVendorEnded(vendor: GraphNode, asOf: EpochMs): boolean {
   const endedAt = vendor.attributes['endedAt'];
-  return (
-    vendor.kind === 'Vendor' &&
-    ((typeof endedAt === 'number' && endedAt <= asOf) || (vendor.validTo !== null && vendor.validTo <= asOf))
-  );
+  return vendor.kind === 'Vendor' && ((typeof endedAt === 'number' && endedAt <= asOf) || (vendor.validTo !== null && vendor.validTo <= asOf));
 }
 
 export function resolveLineage(graph: LineageGraph, rootId: string, asOf: EpochMs): Lineage | null {
   const root = graph.node(rootId);
   if (!root) return null;
 
-  const endedVendor = graph.into(rootId, 'SUPPLIES', asOf).find((rel) => {
-    const v = graph.node(rel.from);
-    return v !== undefined && isVendorEnded(v, asOf);
-  });
+  const endedVendor = graph
+    .into(rootId, 'SUPPLIES', asOf)
+    .find((rel) => { const v = graph.node(rel.from); return v !== undefined && isVendorEnded(v, asOf); });
   if (root.kind === 'NHI' && endedVendor) {
     const vendor = graph.node(endedVendor.from)!;
     const sponsorRel = graph.into(vendor.id, 'SPONSORS', asOf)[0];
-    const sponsor = sponsorRel ? (graph.node(sponsorRel.from) ?? null) : null;
-    const chain = [
-      ...(sponsorRel && sponsor ? [step(sponsor, sponsorRel, vendor)] : []),
-      step(vendor, endedVendor, root),
-    ];
+    const sponsor = sponsorRel ? graph.node(sponsorRel.from) ?? null : null;
+    const chain = [...(sponsorRel && sponsor ? [step(sponsor, sponsorRel, vendor)] : []), step(vendor, endedVendor, root)];
     return {
       root,
       status: 'ORPHANED',
@@ -140,14 +127,7 @@ export function resolveLineage(graph: LineageGraph, rootId: string, asOf: EpochM
           : `every chain ends at a vendor whose contract ended (${terminal.id})`,
     };
   }
-  return {
-    root,
-    status: 'UNOWNED',
-    accountable: null,
-    lastAccountable: null,
-    chain: [],
-    reason: 'no owner, creator, workload owner or vendor sponsor',
-  };
+  return { root, status: 'UNOWNED', accountable: null, lastAccountable: null, chain: [], reason: 'no owner, creator, workload owner or vendor sponsor' };
 }
 
 function step(from: GraphNode, rel: GraphRelationship, to: GraphNode): LineageStep {
@@ -166,8 +146,7 @@ function* candidates(
 
   for (const rel of graph.into(node.id, 'OWNS', asOf)) {
     const owner = graph.node(rel.from);
-    if (owner?.kind === 'Person')
-      yield { terminal: owner, chain: [step(owner, rel, node)], rule: `declared owner ${owner.id} of ${node.id}` };
+    if (owner?.kind === 'Person') yield { terminal: owner, chain: [step(owner, rel, node)], rule: `declared owner ${owner.id} of ${node.id}` };
   }
 
   for (const rel of graph.into(node.id, 'CREATED', asOf)) {
@@ -211,11 +190,7 @@ function* candidates(
       if (!nhi || visiting.has(nhi.id)) continue;
       visiting.add(nhi.id);
       for (const candidate of candidates(graph, nhi, asOf, visiting, depth + 1)) {
-        yield {
-          ...candidate,
-          chain: [...candidate.chain, step(node, rel, nhi)],
-          rule: `${candidate.rule}, through the NHI it authenticates`,
-        };
+        yield { ...candidate, chain: [...candidate.chain, step(node, rel, nhi)], rule: `${candidate.rule}, through the NHI it authenticates` };
       }
       visiting.delete(nhi.id);
     }
@@ -232,16 +207,9 @@ function* through(
   depth: number,
 ): Generator<Candidate> {
   visiting.add(via.id);
-  const verb =
-    rel.type === 'RUNS_AS'
-      ? `owner of workload ${via.id} that runs as ${node.id}`
-      : `accountable for ${via.id}, which created ${node.id}`;
+  const verb = rel.type === 'RUNS_AS' ? `owner of workload ${via.id} that runs as ${node.id}` : `accountable for ${via.id}, which created ${node.id}`;
   for (const candidate of candidates(graph, via, asOf, visiting, depth + 1)) {
-    yield {
-      ...candidate,
-      chain: [...candidate.chain, step(via, rel, node)],
-      rule: `${candidate.terminal.id}: ${verb}`,
-    };
+    yield { ...candidate, chain: [...candidate.chain, step(via, rel, node)], rule: `${candidate.terminal.id}: ${verb}` };
   }
   visiting.delete(via.id);
 }
