@@ -248,8 +248,8 @@ export class SqliteGraphReader {
     return { nodes: this.nodesOf(seen, known).sort((a, b) => compareIds(a.id, b.id)), relationships };
   }
 
-  /** The nodes of `ids`, taken from `known` where it has them and read otherwise. */
-  private nodesOf(ids: Iterable<string>, known: ReadonlyMap<string, GraphNode> | undefined): GraphNode[] {
+  /** The nodes of `ids`, taken from `known` where it has them and read otherwise (no order promised). */
+  nodesOf(ids: Iterable<string>, known: ReadonlyMap<string, GraphNode> | undefined): GraphNode[] {
     const nodes: GraphNode[] = [];
     const unread: string[] = [];
     for (const id of ids) {

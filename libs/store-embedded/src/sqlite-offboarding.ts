@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { EpochMs, OffboardingContext } from '@lineage/domain';
-import { MAX_MANAGER_ESCALATION, OFFBOARDING_ROLE_DEPTH } from '@lineage/domain';
+import { MAX_MANAGER_ESCALATION, OFFBOARDING_ROLE_DEPTH, compareIds } from '@lineage/domain';
 import type { SqliteGraphReader } from './sqlite-graph-reader';
 import { relationshipColumns, relationshipOf } from './sqlite-rows';
 
@@ -122,9 +122,12 @@ export class SqliteOffboarding {
     ).map(relationshipOf);
     const known = new Set(slice.nodes.map((node) => node.id));
     const missing = [...new Set(extra.flatMap((rel) => [rel.from, rel.to]))].filter((id) => !known.has(id));
+    // The walk down read some of them already (credentials the subject created). In id order, as a
+    // read returns them: the planner meets nodes in this order, and it decides which store comes first.
+    const more = this.reader.nodesOf(missing, reached).sort((a, b) => compareIds(a.id, b.id));
     return {
       subject,
-      nodes: [...slice.nodes, ...this.reader.getNodes(missing)],
+      nodes: [...slice.nodes, ...more],
       relationships: [...slice.relationships, ...extra],
       candidateNhiIds,
     };
