@@ -36,7 +36,7 @@ import {
   strongestReach,
 } from '@lineage/domain';
 import { lineageEdgesWhere } from './sqlite-migrations';
-import { RELATIONSHIP_WIDTH, nodeAt, nodeColumns, nodeOf, placeholders, relationshipAt, relationshipColumns, relationshipOf, sqlStrings, validAt } from './sqlite-rows';
+import { RELATIONSHIP_WIDTH, nodeAt, nodeColumns, nodeOf, relationshipAt, relationshipColumns, relationshipOf, sqlStrings, validAt } from './sqlite-rows';
 
 /** Edges in a lineage walk: the domain's rules hop via at most MAX_LINEAGE_DEPTH nodes, plus two terminal edges. */
 const LINEAGE_WALK_DEPTH = MAX_LINEAGE_DEPTH + 2;
@@ -45,8 +45,6 @@ const ORPHAN_CHUNK = 256;
 
 /** The edge from a credential to the NHI it authenticates: read with an NHI's lineage, not walked. */
 const CREDENTIAL_EDGE: RelationKind = 'AUTHENTICATES';
-
-const DOWNSTREAM_OUT = placeholders(LINEAGE_DOWNSTREAM.length);
 
 /**
  * The upstream lineage edges into a set of nodes, every column, read through the index that holds
@@ -144,7 +142,7 @@ export class SqliteGraphReader {
     this.edgesInto = db.prepare(EDGES_INTO).raw();
     this.credentialEdgesInto = db.prepare(CREDENTIAL_EDGES_INTO).raw();
     this.edgesOut = db
-      .prepare(`SELECT ${relationshipColumns()} FROM relationships WHERE src IN (SELECT value FROM json_each(@ids)) AND type IN ${DOWNSTREAM_OUT}`)
+      .prepare(`SELECT ${relationshipColumns()} FROM relationships WHERE src IN (SELECT value FROM json_each(@ids)) AND type IN ${sqlStrings(LINEAGE_DOWNSTREAM)}`)
       .raw();
     this.downstreamWalk = db.prepare(DOWNSTREAM_WALK).pluck();
     this.nodesByIds = db.prepare(`SELECT ${nodeColumns()} FROM nodes WHERE id IN (SELECT value FROM json_each(?))`).raw();
@@ -237,7 +235,7 @@ export class SqliteGraphReader {
       // Only a credential is followed downstream; a node whose kind is known otherwise is not asked.
       const maybeCredentials = level.filter((id) => (known?.get(id)?.kind ?? 'Credential') === 'Credential');
       if (maybeCredentials.length > 0) {
-        const out = this.edgesOut.all(...LINEAGE_DOWNSTREAM, { ids: JSON.stringify(maybeCredentials) }) as unknown[][];
+        const out = this.edgesOut.all({ ids: JSON.stringify(maybeCredentials) }) as unknown[][];
         for (const rel of out.map(relationshipOf)) {
           relationships.push(rel);
           reach(rel.to);
