@@ -199,7 +199,7 @@ export class SqliteGraphReader {
 
   getNodes(ids: readonly string[]): GraphNode[] {
     if (ids.length === 0) return [];
-    return (this.nodesByIds.all(JSON.stringify(ids)) as unknown[][]).map(nodeOf);
+    return (this.nodesByIds.all(JSON.stringify([...ids].sort(compareIds))) as unknown[][]).map(nodeOf);
   }
 
   /** The upstream slice of the graph around `seeds`, every interval included. */

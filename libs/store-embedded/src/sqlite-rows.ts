@@ -86,7 +86,63 @@ export function relationshipOf(row: readonly unknown[]): GraphRelationship {
 
 /** The writer's view of a node: a raw row of every column (`NODE_COLUMNS`), property times last. */
 export function nodeStateAt(row: readonly unknown[]): NodeState {
-  return { ...nodeOf(row), propertyTimes: JSON.parse(row[NODE_READ_WIDTH] as string) as Record<string, number> };
+  const node = nodeOf(row);
+  return { ...node, propertyTimes: decodePropertyTimes(row[NODE_READ_WIDTH] as string, node) };
+}
+
+/*
+ * Property times, as stored. Nearly every property of a node was last written by one event, so
+ * its times repeat one value: `{"nhiKind":1701446285014,"platform":1701446285014,…}` was a third
+ * of the `nodes` table. A node's properties are known from the row itself (its attribute keys,
+ * `$kind` once it is defined, `$name` once it has a name), so the column keeps only the time most
+ * of them share and the times that differ: `[1701446285014]`, or `[base, {"status": t}]`.
+ * Whatever that form cannot say (a property with no time, a time for one the row does not show)
+ * is stored whole, as the object it was; rows written before this form are read as they are.
+ */
+
+const KIND_TIME = '$kind';
+const NAME_TIME = '$name';
+
+/** The properties a node's row shows, whose times the compact form may leave to its base. */
+function shownProperties(node: GraphNode): string[] {
+  const keys = Object.keys(node.attributes);
+  if (!node.placeholder) keys.push(KIND_TIME);
+  if (node.name !== null) keys.push(NAME_TIME);
+  return keys;
+}
+
+export function encodePropertyTimes(node: NodeState): string {
+  const times = node.propertyTimes;
+  const shown = shownProperties(node);
+  const counts = new Map<number, number>();
+  for (const key of shown) {
+    const time = times[key];
+    if (time === undefined) return JSON.stringify(times);
+    counts.set(time, (counts.get(time) ?? 0) + 1);
+  }
+  let base: number | undefined;
+  let most = 0;
+  for (const [time, count] of counts) {
+    if (count > most) [base, most] = [time, count];
+  }
+  if (base === undefined) return JSON.stringify(times);
+  const shownSet = new Set(shown);
+  const exceptions: Record<string, number> = {};
+  let any = false;
+  for (const [key, time] of Object.entries(times)) {
+    if (time === base && shownSet.has(key)) continue;
+    exceptions[key] = time;
+    any = true;
+  }
+  return JSON.stringify(any ? [base, exceptions] : [base]);
+}
+
+export function decodePropertyTimes(text: string, node: GraphNode): Record<string, number> {
+  const stored = JSON.parse(text) as Record<string, number> | [number, Record<string, number>?];
+  if (!Array.isArray(stored)) return stored;
+  const [base, exceptions = {}] = stored;
+  // fromEntries defines every key as the row's own, whatever its name; an exception overrides the base.
+  return Object.fromEntries([...shownProperties(node).map((key) => [key, base] as const), ...Object.entries(exceptions)]);
 }
 
 /** A relationship from a raw row whose `relationshipColumns` start at `at` (for a joined row). */
@@ -118,7 +174,7 @@ export function fromNodeState(node: NodeState): NodeRow {
     valid_to: node.validTo,
     placeholder: node.placeholder ? 1 : 0,
     attributes: JSON.stringify(node.attributes),
-    property_times: JSON.stringify(node.propertyTimes),
+    property_times: encodePropertyTimes(node),
   };
 }
 
