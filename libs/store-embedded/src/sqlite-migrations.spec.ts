@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { LINEAGE_DOWNSTREAM, LINEAGE_UPSTREAM } from '@lineage/domain';
 import { LINEAGE_EDGE_TYPES, MIGRATIONS, applyMigration, lineageEdgesWhere, migrate } from './sqlite-migrations';
+import { NODE_COLUMNS, nodeStateAt } from './sqlite-rows';
 
 /** A database migrated up to (and including) `version`, as an older release left it. */
 function databaseAt(version: number): Database.Database {
@@ -78,5 +79,28 @@ describe('embedded store migrations', () => {
       .prepare(`EXPLAIN QUERY PLAN SELECT r.evidence FROM relationships r WHERE r.dst = ? AND ${lineageEdgesWhere('r')} AND +r.type IN ('OWNS', 'CREATED')`)
       .all('nhi:a') as { detail: string }[];
     expect(plan.map((step) => step.detail)).toEqual(['SEARCH r USING COVERING INDEX relationships_lineage (dst=?)']);
+  });
+
+  it('10 renames the property times, so a release that knows only the old column cannot write the packed form; old rows still read', () => {
+    const db = databaseAt(9);
+    db.prepare(
+      `INSERT INTO nodes (id, kind, name, source, first_seen, last_seen, valid_from, valid_to, placeholder, attributes, property_times)
+       VALUES ('nhi:a', 'NHI', 'etl', 'iam.aws', 900, 1000, 900, NULL, 0, '{"platform":"aws"}', '{"platform":900,"$kind":900,"$name":1000}')`,
+    ).run();
+
+    expect(migrate(db)).toEqual([10]);
+
+    // What an older release prepares at start-up.
+    expect(() => db.prepare('SELECT property_times FROM nodes')).toThrow(/no such column: property_times/);
+    const row = db.prepare(`SELECT ${NODE_COLUMNS} FROM nodes`).raw().get() as unknown[];
+    expect(nodeStateAt(row).propertyTimes).toEqual({ platform: 900, $kind: 900, $name: 1000 });
+  });
+
+  it('refuse a store that a newer release has migrated, naming both versions', () => {
+    const db = new Database(':memory:');
+    migrate(db);
+    const newest = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+    db.prepare('INSERT INTO schema_migrations VALUES (?, ?, 0)').run(newest + 1, 'from the future');
+    expect(() => migrate(db)).toThrow(`the store has schema version ${newest + 1}, newer than this release knows (${newest})`);
   });
 });

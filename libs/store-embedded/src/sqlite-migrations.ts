@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { RelationKind } from '@lineage/domain';
 import { placeholderEnds } from '@lineage/domain';
-import { NODE_COLUMNS, fromNodeState, sqlStrings } from './sqlite-rows';
+import { fromNodeState, sqlStrings } from './sqlite-rows';
 
 /**
  * Versioned schema migrations for the embedded store. Each runs once, in order, inside a
@@ -239,6 +239,15 @@ export const MIGRATIONS: readonly Migration[] = [
       WHERE type IN ('OWNS', 'CREATED', 'RUNS_AS', 'SUPPLIES', 'SPONSORS', 'AUTHENTICATES');
     `,
   },
+  {
+    version: 10,
+    name: 'packed property times',
+    // The writer now keeps the time most of a node's properties share and the times that differ
+    // (`encodePropertyTimes`); rows already written keep their form, which it still reads. The
+    // column is renamed so that an older release, which would read the packed form as no times
+    // at all and let any late event overwrite a newer value, cannot open the store unnoticed.
+    sql: 'ALTER TABLE nodes RENAME COLUMN property_times TO packed_property_times',
+  },
 ];
 
 /**
@@ -255,7 +264,10 @@ function addMissingEnds(db: Database.Database): void {
     SELECT r.type, r.src, r.dst, r.valid_from AS time, r.source, r.evidence FROM relationships r
     WHERE NOT EXISTS (SELECT 1 FROM nodes n WHERE n.id = r.src) OR NOT EXISTS (SELECT 1 FROM nodes n WHERE n.id = r.dst)`);
   const exists = db.prepare('SELECT 1 FROM nodes WHERE id = ?').pluck();
-  const insert = db.prepare(`INSERT INTO nodes (${NODE_COLUMNS}) VALUES (@id, @kind, @name, @source, @first_seen, @last_seen, @valid_from, @valid_to, @placeholder, @attributes, @property_times)`);
+  // The columns as they were at version 7 (10 renamed the last one).
+  const insert = db.prepare(`
+    INSERT INTO nodes (id, kind, name, source, first_seen, last_seen, valid_from, valid_to, placeholder, attributes, property_times)
+    VALUES (@id, @kind, @name, @source, @first_seen, @last_seen, @valid_from, @valid_to, @placeholder, @attributes, @property_times)`);
   const rows = orphanRows.all() as { type: RelationKind; src: string; dst: string; time: number; source: string | null; evidence: string }[];
   for (const row of rows) {
     const evidence = (JSON.parse(row.evidence) as string[])[0] ?? 'migration:7';
@@ -275,6 +287,13 @@ export function migrate(db: Database.Database): number[] {
   const applied = new Set(
     (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((row) => row.version),
   );
+  const newest = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+  const unknown = [...applied].filter((version) => version > newest);
+  if (unknown.length > 0) {
+    throw new Error(
+      `the store has schema version ${Math.max(...unknown)}, newer than this release knows (${newest}): open it with the release that wrote it, or a later one`,
+    );
+  }
   const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
   const ran: number[] = [];
   for (const migration of MIGRATIONS) {

@@ -31,7 +31,13 @@ export interface RelationshipRow {
 
 /** What reads select of a node; the writer's `NODE_COLUMNS` add the property times, last. */
 const NODE_READ_COLUMNS = 'id, kind, name, source, first_seen, last_seen, valid_from, valid_to, placeholder, attributes';
-export const NODE_COLUMNS = `${NODE_READ_COLUMNS}, property_times`;
+/**
+ * The column of a node's property times, in the packed form `encodePropertyTimes` writes (migration
+ * 10 named it so: a release that knows only `property_times`, and would misread the packed form,
+ * fails to prepare its statements instead).
+ */
+export const PROPERTY_TIMES_COLUMN = 'packed_property_times';
+export const NODE_COLUMNS = `${NODE_READ_COLUMNS}, ${PROPERTY_TIMES_COLUMN}`;
 export const RELATIONSHIP_COLUMNS = 'type, src, dst, valid_from, valid_to, first_seen, last_seen, confidence, source, evidence, attributes';
 
 /*

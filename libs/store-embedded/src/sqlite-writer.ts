@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { BatchOutcome, EventOutcome, GraphFact, GraphRelationship, IngestBatch, LoadedState, NodeState } from '@lineage/domain';
 import { applyFacts, compareIds, followUpKey, intervalKeyString, relKeyString, stateRequest } from '@lineage/domain';
-import { NODE_COLUMNS, RELATIONSHIP_COLUMNS, fromNodeState, fromRelationship, nodeStateAt, relationshipOf } from './sqlite-rows';
+import { NODE_COLUMNS, PROPERTY_TIMES_COLUMN, RELATIONSHIP_COLUMNS, fromNodeState, fromRelationship, nodeStateAt, relationshipOf } from './sqlite-rows';
 
 const UNKNOWN = '(unknown)';
 
@@ -42,7 +42,8 @@ export class SqliteWriter {
       VALUES (@id, @kind, @name, @source, @first_seen, @last_seen, @valid_from, @valid_to, @placeholder, @attributes, @property_times)`);
     this.updateNode = db.prepare(`
       UPDATE nodes SET kind = @kind, name = @name, source = @source, first_seen = @first_seen, last_seen = @last_seen,
-        valid_from = @valid_from, valid_to = @valid_to, placeholder = @placeholder, attributes = @attributes, property_times = @property_times
+        valid_from = @valid_from, valid_to = @valid_to, placeholder = @placeholder, attributes = @attributes,
+        ${PROPERTY_TIMES_COLUMN} = @property_times
       WHERE id = @id`);
     this.deleteKey = db.prepare('DELETE FROM relationships WHERE src = ? AND type = ? AND dst = ?');
     this.insertRelationship = db.prepare(`
