@@ -70,6 +70,24 @@ describeEachStore('history, idempotency and event-time order', (open) => {
     });
   });
 
+  it('a later reference moves only lastSeen, an earlier one firstSeen, and a newer property still lands', async () => {
+    await apply(store, event(T1, [node('NHI', 'nhi:s', { platform: 'aws', environment: 'prod' }, 'etl')]));
+    const defined = await store.getNode('nhi:s');
+
+    // Batches of their own, as the writer meets them: each reads the stored node back.
+    await apply(store, event(T2, [ref('NHI', 'nhi:s')]));
+    expect(await store.getNode('nhi:s')).toEqual({ ...defined, lastSeen: T2 });
+
+    await apply(store, event(T0, [ref('NHI', 'nhi:s')]));
+    expect(await store.getNode('nhi:s')).toEqual({ ...defined, firstSeen: T0, lastSeen: T2 });
+
+    // A reference older than lastSeen changes nothing; a newer property after it still wins.
+    await apply(store, event(T1 + 5, [ref('NHI', 'nhi:s')]));
+    await apply(store, event(T3, [update('NHI', 'nhi:s', { environment: 'staging' })]));
+    await apply(store, event(T2 + 5, [update('NHI', 'nhi:s', { environment: 'dev' })]));
+    expect(await store.getNode('nhi:s')).toEqual({ ...defined, firstSeen: T0, lastSeen: T3, attributes: { platform: 'aws', environment: 'staging' } });
+  });
+
   it('a removal that arrives before its grant still closes it', async () => {
     await apply(store, event(T2, [unrel('HAS_ROLE', 'nhi:b', 'role:y')]));
     await apply(store, event(T1, [node('NHI', 'nhi:b'), node('Role', 'role:y'), rel('HAS_ROLE', 'nhi:b', 'role:y')]));
