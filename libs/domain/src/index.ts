@@ -11,5 +11,6 @@ export * from './findings/finding-builder';
 export * from './findings/findings-paging';
 export * from './offboarding/offboarding-plan';
 export * from './ports/graph-store.port';
+export * from './ports/schema-versions';
 export * from './facts/batch-application';
 export * from './model/cursor';

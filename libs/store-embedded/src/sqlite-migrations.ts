@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { RelationKind } from '@lineage/domain';
-import { placeholderEnds } from '@lineage/domain';
+import { pendingMigrations, placeholderEnds } from '@lineage/domain';
 import { fromNodeState, sqlStrings } from './sqlite-rows';
 
 /**
@@ -287,17 +287,9 @@ export function migrate(db: Database.Database): number[] {
   const applied = new Set(
     (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((row) => row.version),
   );
-  const newest = MIGRATIONS[MIGRATIONS.length - 1]!.version;
-  const unknown = [...applied].filter((version) => version > newest);
-  if (unknown.length > 0) {
-    throw new Error(
-      `the store has schema version ${Math.max(...unknown)}, newer than this release knows (${newest}): open it with the release that wrote it, or a later one`,
-    );
-  }
   const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
   const ran: number[] = [];
-  for (const migration of MIGRATIONS) {
-    if (applied.has(migration.version)) continue;
+  for (const migration of pendingMigrations(applied, MIGRATIONS)) {
     db.transaction(() => {
       applyMigration(db, migration);
       record.run(migration.version, migration.name, Date.now());

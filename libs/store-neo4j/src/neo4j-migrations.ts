@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { pendingMigrations } from '@lineage/domain';
 import type { Neo4jSessions } from './neo4j-session';
 import { run } from './neo4j-session';
 import { readNumber } from './neo4j-values';
@@ -121,8 +122,7 @@ export async function runMigrations(
     ),
   );
   const ran: number[] = [];
-  for (const migration of migrations) {
-    if (applied.has(migration.version)) continue;
+  for (const migration of pendingMigrations(applied, migrations)) {
     for (const statement of migration.statements) await sessions.write((tx) => run(tx, statement));
     await sessions.write((tx) =>
       run(tx, RECORD_VERSION, { version: migration.version, name: migration.name, appliedAt: Date.now() }),
