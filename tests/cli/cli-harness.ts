@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { EmbeddedGraphStore } from '@lineage/store-embedded';
 
@@ -21,8 +21,15 @@ function newestSource(dir: string): number {
   return newest;
 }
 
+/**
+ * Written when a build these tests started has finished. Not `main.js`'s own time: the compiler
+ * writes it before the build is done (path aliases are rewritten after), so a worker that saw it
+ * fresh could run the CLI half built; and an incremental build that changes nothing leaves it old.
+ */
+const BUILD_STAMP = join(ROOT, 'dist', '.cli-test-build.stamp');
+
 function isStale(): boolean {
-  const built = existsSync(CLI_MAIN) ? statSync(CLI_MAIN).mtimeMs : 0;
+  const built = existsSync(CLI_MAIN) && existsSync(BUILD_STAMP) ? statSync(BUILD_STAMP).mtimeMs : 0;
   return built < Math.max(...['apps', 'libs', 'tools'].map((dir) => newestSource(join(ROOT, dir))));
 }
 
@@ -51,8 +58,13 @@ export function ensureBuilt(): void {
       continue;
     }
     try {
-      if (isStale())
+      if (isStale()) {
+        // Dated when the build began: a source saved while it ran is newer, so the next check builds again.
+        const started = new Date();
         execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+        writeFileSync(BUILD_STAMP, `${started.toISOString()}\n`);
+        utimesSync(BUILD_STAMP, started, started);
+      }
       return;
     } finally {
       rmSync(BUILD_LOCK, { recursive: true, force: true });
