@@ -133,14 +133,9 @@ export function encodePropertyTimes(node: NodeState): string {
   }
   if (base === undefined) return JSON.stringify(times);
   const shownSet = new Set(shown);
-  const exceptions: Record<string, number> = {};
-  let any = false;
-  for (const [key, time] of Object.entries(times)) {
-    if (time === base && shownSet.has(key)) continue;
-    exceptions[key] = time;
-    any = true;
-  }
-  return JSON.stringify(any ? [base, exceptions] : [base]);
+  const exceptions = Object.entries(times).filter(([key, time]) => time !== base || !shownSet.has(key));
+  // fromEntries, not assignment: a property named `__proto__` stays a key of its own.
+  return JSON.stringify(exceptions.length > 0 ? [base, Object.fromEntries(exceptions)] : [base]);
 }
 
 export function decodePropertyTimes(text: string, node: GraphNode): Record<string, number> {
