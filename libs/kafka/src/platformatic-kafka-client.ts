@@ -12,7 +12,7 @@ import type {
   OutgoingMessage,
   PartitionPosition,
 } from './kafka-transport.port';
-import { readBatch } from './stream-batch-reader';
+import { holdPaused, readBatch } from './stream-batch-reader';
 
 /**
  * The Kafka client adapter, on `@platformatic/kafka` 1.x: the only file that touches the client.
@@ -23,8 +23,12 @@ import { readBatch } from './stream-batch-reader';
  *  - offsets are committed with each partition's last message's `commit()`, which commits
  *    offset + 1 with the partition's leader epoch and keeps the stream's committed offsets (the
  *    base of `getLag`) current;
- *  - one `Producer`, `acks: ALL`, with the Java-compatible murmur2 partitioner so a
- *    key lands on the partition any other Kafka client would choose for it.
+ *  - one `Producer`, with the Java-compatible murmur2 partitioner so a key lands on the
+ *    partition any other Kafka client would choose for it; every send asks for `acks: ALL`
+ *    itself, as 1.x reads acks from the send's options only (a non-idempotent producer's
+ *    default is the leader's acknowledgement alone);
+ *  - a listener on the consumer's 'error': 1.x emits one when the group cannot be joined again
+ *    after its retries, and an unheard 'error' event would end the process.
  */
 
 type Bytes = Buffer;
@@ -67,8 +71,8 @@ export class PlatformaticKafkaClient implements KafkaClient {
   private readonly consumer: NativeConsumer;
   private readonly nativeProducer: NativeProducer;
   private readonly log: KafkaLog;
-  /** Per topic-partition, the newest message handed to the batch handler: what a commit commits. */
-  private readonly delivered = new Map<string, NativeMessage>();
+  /** Per topic-partition, the newest message of the batch last handed out: what a commit commits. */
+  private delivered = new Map<string, NativeMessage>();
   private readonly streams = new Set<NativeStream>();
 
   constructor(private readonly settings: PlatformaticKafkaSettings) {
@@ -86,9 +90,14 @@ export class PlatformaticKafkaClient implements KafkaClient {
     // at-least-once by design and a plan carries a stable CloudEvents id.
     this.nativeProducer = new this.kafka.Producer({
       ...base,
-      acks: this.kafka.ProduceAcks.ALL,
       partitioner: this.kafka.compatibilityPartitioner,
       autocreateTopics: false,
+    });
+    // A failed rejoin: the open streams end with the error, and the consumer loop reopens one,
+    // which joins the group again from the committed offsets.
+    this.consumer.on('error', (error: Error) => {
+      this.log('error', 'kafka consumer left its group', errorFields(error));
+      for (const stream of this.streams) stream.destroy(error);
     });
     this.producer = { send: (messages) => this.send(messages) };
     this.committer = { commit: (positions) => this.commit(positions) };
@@ -103,13 +112,13 @@ export class PlatformaticKafkaClient implements KafkaClient {
       highWaterMark: this.settings.highWaterMark,
     });
     this.streams.add(stream);
-    // Heard for the stream's whole life (see readBatch); the loop sees the error on its next read.
-    stream.on('error', (error) => this.log('error', 'kafka consumer stream error', errorFields(error)));
+    // The loop sees an error at its next read; meanwhile it is logged here.
+    holdPaused(stream, (error) => this.log('error', 'kafka consumer stream error', errorFields(error)));
     return {
       next: async (max, signal) => {
         const batch = await readBatch<NativeMessage>(stream, max, signal);
         if (batch === null) return null;
-        for (const message of batch) this.delivered.set(partitionKey(message.topic, message.partition), message);
+        this.delivered = newestByPartition(batch);
         return batch.map(toKafkaMessage);
       },
       close: async () => {
@@ -138,6 +147,7 @@ export class PlatformaticKafkaClient implements KafkaClient {
 
   private async send(messages: readonly OutgoingMessage[]): Promise<void> {
     await this.nativeProducer.send({
+      acks: this.kafka.ProduceAcks.ALL,
       messages: messages.map((message) => ({
         topic: message.topic,
         ...(message.key ? { key: message.key } : {}),
@@ -164,6 +174,24 @@ export class PlatformaticKafkaClient implements KafkaClient {
 
 function partitionKey(topic: string, partition: number): string {
   return `${topic}\u0000${partition}`;
+}
+
+/**
+ * Per topic-partition, the message of `batch` with the highest offset. Not the last one: after a
+ * rebalance the client fetches again from the committed offset but keeps what it had buffered, so
+ * one batch can hold offsets 150…499 and then 150…249 again (applying them twice is harmless:
+ * events are idempotent), and the batch's commit is past 499.
+ */
+export function newestByPartition<M extends { readonly topic: string; readonly partition: number; readonly offset: bigint }>(
+  batch: readonly M[],
+): Map<string, M> {
+  const newest = new Map<string, M>();
+  for (const message of batch) {
+    const key = partitionKey(message.topic, message.partition);
+    const known = newest.get(key);
+    if (!known || message.offset > known.offset) newest.set(key, message);
+  }
+  return newest;
 }
 
 function toKafkaMessage(message: NativeMessage): KafkaMessage {

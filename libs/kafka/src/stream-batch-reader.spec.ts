@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { readBatch } from './stream-batch-reader';
+import { holdPaused, readBatch } from './stream-batch-reader';
 
 /** An object-mode stream the test feeds by hand, as the Kafka client's stream is fed by fetches. */
 function handFedStream(): Readable {
@@ -9,6 +9,26 @@ function handFedStream(): Readable {
 }
 
 const live = () => new AbortController().signal;
+
+/**
+ * A stream that fetches as `@platformatic/kafka`'s MessagesStream does: each `_read` starts one
+ * asynchronous fetch, and none starts while nobody listens (`readableFlowing` null), in which
+ * case, as there, `_read` returns without pushing and the stream waits for a push that never comes.
+ */
+class FetchingStream extends Readable {
+  private next = 0;
+
+  constructor(private readonly total: number) {
+    super({ objectMode: true, highWaterMark: 10 });
+  }
+
+  override _read(): void {
+    if (this.readableFlowing === null) return;
+    setImmediate(() => {
+      for (let i = 0; i < 10 && this.next < this.total; i++) this.push(this.next++);
+    });
+  }
+}
 
 describe('readBatch', () => {
   it('returns what is buffered, at most max items, in order', async () => {
@@ -53,5 +73,32 @@ describe('readBatch', () => {
     stream.destroy(new Error('connection reset'));
     await expect(pending).rejects.toThrow('connection reset');
     await expect(readBatch<number>(stream, 10, live())).rejects.toThrow('connection reset');
+  });
+
+  it('keeps a held stream fetching while batches are applied, losing and repeating nothing', async () => {
+    const stream = new FetchingStream(200);
+    holdPaused(stream, () => undefined);
+    // Give up after a while rather than hang: a stream that stopped fetching answers null.
+    const guard = AbortSignal.timeout(2_000);
+    const read: number[] = [];
+    while (read.length < 200) {
+      const batch = await readBatch<number>(stream, 25, guard);
+      if (batch === null) break;
+      read.push(...batch);
+      // The store transaction: the client's fetches complete meanwhile, with no read waiting.
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    expect(read).toEqual(Array.from({ length: 200 }, (_, i) => i));
+  });
+
+  it('hands the stream\'s error to the holder, so an error between two reads never goes unheard', () => {
+    const stream = new FetchingStream(0);
+    const heard: string[] = [];
+    holdPaused(stream, (error) => heard.push(error.message));
+    stream.destroy(new Error('broker gone'));
+    return new Promise<void>((resolve) => setImmediate(() => {
+      expect(heard).toEqual(['broker gone']);
+      resolve();
+    }));
   });
 });

@@ -7,9 +7,23 @@ import type { Readable } from 'node:stream';
  * high-water mark and the client stops fetching.
  *
  * Resolves null when the stream ends or `signal` aborts the wait; rejects with the stream's error.
- * The owner of the stream keeps an 'error' listener on it for its whole life: between two reads
- * nobody else listens, and an unheard 'error' event would crash the process.
+ * The stream must be held (`holdPaused`) for its whole life.
  */
+/**
+ * What the owner of a stream read with `readBatch` does once, when it opens it:
+ *  - a listener on 'readable' for the stream's whole life keeps it in paused mode. Without one,
+ *    Node puts the stream back to "not flowing, not paused" once `readBatch` stops waiting, and
+ *    `@platformatic/kafka`'s MessagesStream does not fetch in that state: a fetch that completes
+ *    while a batch is being applied leaves it waiting for a read that never starts another, and
+ *    the consumer stops for good while its heartbeats carry on;
+ *  - a listener on 'error': between two reads nobody else listens, and an unheard 'error' event
+ *    would crash the process.
+ */
+export function holdPaused(stream: Readable, onError: (error: Error) => void): void {
+  stream.on('readable', () => undefined);
+  stream.on('error', onError);
+}
+
 export async function readBatch<T>(stream: Readable, max: number, signal: AbortSignal): Promise<T[] | null> {
   for (;;) {
     if (signal.aborted) return null;
