@@ -4,6 +4,9 @@ import { IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength, validate
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 const blankToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
 
+/** The SASL mechanisms the Kafka client offers that authenticate with a username and a password. */
+export const KAFKA_SASL_MECHANISMS = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'] as const;
+
 /**
  * Every setting the apps read, validated once at start. Nothing else reads `process.env`: a bad
  * value stops the process with a message that names the variable.
@@ -53,6 +56,21 @@ export class LineageConfig {
 
   @IsString()
   KAFKA_OFFBOARDING_TOPIC = 'lineage.offboarding';
+
+  /** `true`: connect to the brokers over TLS (Node's CAs, plus NODE_EXTRA_CA_CERTS), with SNI. */
+  @IsIn(['true', 'false'])
+  KAFKA_TLS: 'true' | 'false' = 'false';
+
+  /** SASL authentication; needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD. */
+  @Transform(blankToUndefined) @IsOptional() @IsIn(KAFKA_SASL_MECHANISMS)
+  KAFKA_SASL_MECHANISM?: (typeof KAFKA_SASL_MECHANISMS)[number];
+
+  @Transform(blankToUndefined) @IsOptional() @IsString()
+  KAFKA_SASL_USERNAME?: string;
+
+  /** A secret: read from the environment, never logged. */
+  @Transform(blankToUndefined) @IsOptional() @IsString()
+  KAFKA_SASL_PASSWORD?: string;
 
   /** The first admin key; without it, first start writes a generated one to `<data dir>/admin.key`. */
   @Transform(blankToUndefined) @IsOptional() @IsString() @MinLength(24)
@@ -112,6 +130,10 @@ export function validateConfig(env: Record<string, unknown>): LineageConfig {
     throw new ConfigError(errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`));
   }
   if (config.LINEAGE_STORE === 'neo4j' && !config.NEO4J_URI) throw new ConfigError(['NEO4J_URI: is required when LINEAGE_STORE=neo4j']);
+  const sasl = [config.KAFKA_SASL_MECHANISM, config.KAFKA_SASL_USERNAME, config.KAFKA_SASL_PASSWORD];
+  if (sasl.some((v) => v !== undefined) && sasl.some((v) => v === undefined)) {
+    throw new ConfigError(['KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD: set all three for SASL, or none']);
+  }
   if (config.LINEAGE_WEBHOOK_URL && !config.LINEAGE_WEBHOOK_SECRET) {
     throw new ConfigError(['LINEAGE_WEBHOOK_SECRET: is required when LINEAGE_WEBHOOK_URL is set']);
   }

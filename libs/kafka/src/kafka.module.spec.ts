@@ -76,6 +76,43 @@ describe('openKafkaClient', () => {
     expect(() => openKafkaClient(config, quietLogger())).toThrow(new RegExp(`KAFKA_TOPICS: must not include ${name}`));
   });
 
+  it('connects over TLS with SASL when configured (options the client accepts), and never logs the password', async () => {
+    const logger = new Logger('test');
+    const said: unknown[] = [];
+    jest.spyOn(logger, 'log').mockImplementation((message: unknown) => void said.push(message));
+    const config = validateConfig({
+      KAFKA_BROKERS: 'broker-1:9096',
+      KAFKA_TLS: 'true',
+      KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512',
+      KAFKA_SASL_USERNAME: 'lineage',
+      KAFKA_SASL_PASSWORD: 'pw-never-logged',
+    });
+    // The client validates its options when constructed: a shape it does not know would throw here.
+    const client = openKafkaClient(config, logger)!;
+    for (const name of ['consumer', 'nativeProducer']) {
+      const native = (client as unknown as Record<string, object>)[name]!;
+      const key = Object.getOwnPropertySymbols(native).find((symbol) => symbol.description === 'plt.kafka.base.options')!;
+      expect((native as Record<symbol, unknown>)[key]).toMatchObject({
+        tls: {},
+        tlsServerName: true,
+        sasl: { mechanism: 'SCRAM-SHA-512', username: 'lineage', password: 'pw-never-logged' },
+      });
+    }
+    expect(said).toEqual([expect.objectContaining({ msg: 'Kafka is on', tls: 'true', sasl: 'SCRAM-SHA-512' })]);
+    expect(JSON.stringify(said)).not.toContain('pw-never-logged');
+    await client.close();
+  });
+
+  it('refuses SASL settings that are not all set, and an unknown mechanism, naming the variables', () => {
+    expect(() => validateConfig({ KAFKA_SASL_MECHANISM: 'PLAIN', KAFKA_SASL_USERNAME: 'lineage' })).toThrow(
+      /KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD: set all three/,
+    );
+    expect(() => validateConfig({ KAFKA_SASL_MECHANISM: 'GSSAPI', KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: 'p' })).toThrow(
+      /KAFKA_SASL_MECHANISM: /,
+    );
+    expect(() => validateConfig({ KAFKA_TLS: 'yes' })).toThrow(/KAFKA_TLS: /);
+  });
+
   it('refuses a broker list or a topic list that names nothing, naming the variable', () => {
     expect(() => openKafkaClient(validateConfig({ KAFKA_BROKERS: ' , ' }), quietLogger())).toThrow(
       /KAFKA_BROKERS: names no broker/,

@@ -75,12 +75,18 @@ export function openKafkaClient(config: LineageConfig, logger: Logger): KafkaCli
     brokers: brokers.join(','),
     groupId: config.KAFKA_GROUP_ID,
     topics: topics.join(','),
+    tls: config.KAFKA_TLS,
+    sasl: config.KAFKA_SASL_MECHANISM ?? 'none',
   });
   return new PlatformaticKafkaClient({
     brokers,
     clientId: config.KAFKA_CLIENT_ID,
     groupId: config.KAFKA_GROUP_ID,
     highWaterMark: config.LINEAGE_BATCH_SIZE,
+    tls: config.KAFKA_TLS === 'true',
+    ...(config.KAFKA_SASL_MECHANISM && config.KAFKA_SASL_USERNAME && config.KAFKA_SASL_PASSWORD
+      ? { sasl: { mechanism: config.KAFKA_SASL_MECHANISM, username: config.KAFKA_SASL_USERNAME, password: config.KAFKA_SASL_PASSWORD } }
+      : {}),
     log: nestKafkaLog(logger),
   });
 }

@@ -43,6 +43,10 @@ export interface PlatformaticKafkaSettings {
   readonly groupId: string;
   /** Messages the consumer stream buffers before it pauses fetching (one batch's worth). */
   readonly highWaterMark: number;
+  /** Connect over TLS, with the broker's host name as SNI. */
+  readonly tls?: boolean;
+  /** Authenticate with SASL (PLAIN or SCRAM). */
+  readonly sasl?: { readonly mechanism: 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512'; readonly username: string; readonly password: string };
   readonly log?: KafkaLog;
 }
 
@@ -77,7 +81,12 @@ export class PlatformaticKafkaClient implements KafkaClient {
 
   constructor(private readonly settings: PlatformaticKafkaSettings) {
     this.log = settings.log ?? silentKafkaLog;
-    const base = { clientId: settings.clientId, bootstrapBrokers: [...settings.brokers] };
+    const base = {
+      clientId: settings.clientId,
+      bootstrapBrokers: [...settings.brokers],
+      ...(settings.tls ? { tls: {}, tlsServerName: true } : {}),
+      ...(settings.sasl ? { sasl: { ...settings.sasl } } : {}),
+    };
     this.consumer = new this.kafka.Consumer({
       ...base,
       groupId: settings.groupId,
