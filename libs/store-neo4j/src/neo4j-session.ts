@@ -35,15 +35,22 @@ export function asUnavailable(error: unknown): unknown {
  * Managed transactions on one database. `executeRead` / `executeWrite` retry transient errors
  * (deadlocks, leader switches), so a work function must be safe to run again: it keeps no state
  * outside itself. Sessions are closed in `finally`, whatever happens.
+ *
+ * Every session shares one bookmark manager, so a read sees every write this process committed
+ * before it (causal consistency). On a cluster a read may go to a member that has not applied the
+ * last write yet: without the bookmarks, the offboarding plan read right after a leaver's batch
+ * could be built from the graph before the leaver left, and plans are never built twice.
  */
 export class Neo4jSessions {
+  private readonly bookmarks = neo4j.bookmarkManager();
+
   constructor(
     private readonly driver: Driver,
     private readonly database: string | undefined,
   ) {}
 
   async read<T>(work: (tx: ManagedTransaction) => Promise<T>): Promise<T> {
-    const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.READ });
+    const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.READ, bookmarkManager: this.bookmarks });
     try {
       return await session.executeRead(work);
     } catch (error) {
@@ -54,7 +61,7 @@ export class Neo4jSessions {
   }
 
   async write<T>(work: (tx: ManagedTransaction) => Promise<T>): Promise<T> {
-    const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.WRITE });
+    const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.WRITE, bookmarkManager: this.bookmarks });
     try {
       return await session.executeWrite(work);
     } catch (error) {
