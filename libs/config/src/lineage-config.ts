@@ -140,6 +140,19 @@ export function validateConfig(env: Record<string, unknown>): LineageConfig {
   return config;
 }
 
+/** A SASL login to the brokers. */
+export interface KafkaSasl {
+  readonly mechanism: (typeof KAFKA_SASL_MECHANISMS)[number];
+  readonly username: string;
+  readonly password: string;
+}
+
+/** The SASL login the configuration names, or null (validation has made it all three settings or none). */
+export function kafkaSasl(config: LineageConfig): KafkaSasl | null {
+  const { KAFKA_SASL_MECHANISM: mechanism, KAFKA_SASL_USERNAME: username, KAFKA_SASL_PASSWORD: password } = config;
+  return mechanism && username && password ? { mechanism, username, password } : null;
+}
+
 export function kafkaTopics(config: LineageConfig): string[] {
   return config.KAFKA_TOPICS.split(',').map((t) => t.trim()).filter(Boolean);
 }

@@ -1,5 +1,6 @@
 export * from './kafka-transport.port';
 export * from './kafka-batch-handler';
+export * from './partition-positions';
 export * from './kafka-binary-decoder';
 export * from './kafka-ingest-consumer';
 export * from './kafka-plan-channel';

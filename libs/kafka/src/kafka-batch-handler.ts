@@ -4,6 +4,7 @@ import { countOutcomes } from '@lineage/pipeline';
 import { fromKafkaBinary } from './kafka-binary-decoder';
 import type { KafkaLog } from './kafka-log';
 import { errorFields, silentKafkaLog } from './kafka-log';
+import { nextPositions } from './partition-positions';
 import type {
   KafkaMessage,
   MessageProducer,
@@ -174,16 +175,6 @@ function deadLetterMessages(
   return out;
 }
 
-/** Per partition, the position after the highest offset in the batch. */
-export function nextPositions(messages: readonly KafkaMessage[]): PartitionPosition[] {
-  const last = new Map<string, PartitionPosition>();
-  for (const { topic, partition, offset } of messages) {
-    const key = `${topic}\u0000${partition}`;
-    const known = last.get(key);
-    if (!known || offset + 1n > known.offset) last.set(key, { topic, partition, offset: offset + 1n });
-  }
-  return [...last.values()];
-}
 
 
 function batchFields(messages: readonly KafkaMessage[]): Record<string, string | number> {

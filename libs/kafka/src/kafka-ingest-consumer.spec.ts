@@ -1,5 +1,5 @@
 import type { HandledBatch } from './kafka-batch-handler';
-import { nextPositions } from './kafka-batch-handler';
+import { nextPositions } from './partition-positions';
 import { KafkaIngestConsumer } from './kafka-ingest-consumer';
 import type { KafkaMessage, MessageSource } from './kafka-transport.port';
 import { kafkaMessage } from './testing/kafka-test-doubles';

@@ -9,7 +9,7 @@ import {
   OnApplicationShutdown,
   Provider,
 } from '@nestjs/common';
-import { ConfigError, kafkaTopics, LineageConfig } from '@lineage/config';
+import { ConfigError, kafkaSasl, kafkaTopics, LineageConfig } from '@lineage/config';
 import { IngestionPipeline } from '@lineage/pipeline';
 import { KafkaBatchHandler } from './kafka-batch-handler';
 import { KafkaIngestConsumer } from './kafka-ingest-consumer';
@@ -84,9 +84,7 @@ export function openKafkaClient(config: LineageConfig, logger: Logger): KafkaCli
     groupId: config.KAFKA_GROUP_ID,
     highWaterMark: config.LINEAGE_BATCH_SIZE,
     tls: config.KAFKA_TLS === 'true',
-    ...(config.KAFKA_SASL_MECHANISM && config.KAFKA_SASL_USERNAME && config.KAFKA_SASL_PASSWORD
-      ? { sasl: { mechanism: config.KAFKA_SASL_MECHANISM, username: config.KAFKA_SASL_USERNAME, password: config.KAFKA_SASL_PASSWORD } }
-      : {}),
+    sasl: kafkaSasl(config),
     log: nestKafkaLog(logger),
   });
 }

@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { PassThrough } from 'node:stream';
-import { nextPositions } from './kafka-batch-handler';
 import type { KafkaLog } from './kafka-log';
-import { PlatformaticKafkaClient, loadPlatformaticKafka, newestByPartition } from './platformatic-kafka-client';
+import { newestByPartition, nextPositions } from './partition-positions';
+import { PlatformaticKafkaClient, loadPlatformaticKafka } from './platformatic-kafka-client';
 
 /*
  * The adapter's own decisions, without a broker (tests/kafka runs it against one when
@@ -39,7 +39,7 @@ describe('PlatformaticKafkaClient', () => {
       [1, 7n],
     ]);
     // What the batch handler commits is what the adapter can commit: the newest message + 1.
-    expect(nextPositions(batch.map((m) => ({ ...m, key: null, value: Buffer.alloc(0), headers: new Map() })))).toEqual(
+    expect(nextPositions(batch)).toEqual(
       [...newest.values()].map(({ topic, partition, offset }) => ({ topic, partition, offset: offset + 1n })),
     );
   });

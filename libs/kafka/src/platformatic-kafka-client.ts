@@ -1,3 +1,4 @@
+import type { KafkaSasl } from '@lineage/config';
 import type * as PlatformaticKafka from '@platformatic/kafka';
 import type { Consumer, Message, MessagesStream, Producer } from '@platformatic/kafka';
 import type { KafkaLog } from './kafka-log';
@@ -12,6 +13,7 @@ import type {
   OutgoingMessage,
   PartitionPosition,
 } from './kafka-transport.port';
+import { newestByPartition, partitionKey } from './partition-positions';
 import { holdPaused, readBatch } from './stream-batch-reader';
 
 /**
@@ -45,8 +47,8 @@ export interface PlatformaticKafkaSettings {
   readonly highWaterMark: number;
   /** Connect over TLS, with the broker's host name as SNI. */
   readonly tls?: boolean;
-  /** Authenticate with SASL (PLAIN or SCRAM). */
-  readonly sasl?: { readonly mechanism: 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512'; readonly username: string; readonly password: string };
+  /** Authenticate with SASL (PLAIN or SCRAM); null or absent: no authentication. */
+  readonly sasl?: KafkaSasl | null;
   readonly log?: KafkaLog;
 }
 
@@ -85,7 +87,7 @@ export class PlatformaticKafkaClient implements KafkaClient {
       clientId: settings.clientId,
       bootstrapBrokers: [...settings.brokers],
       ...(settings.tls ? { tls: {}, tlsServerName: true } : {}),
-      ...(settings.sasl ? { sasl: { ...settings.sasl } } : {}),
+      ...(settings.sasl ? { sasl: settings.sasl } : {}),
     };
     this.consumer = new this.kafka.Consumer({
       ...base,
@@ -179,28 +181,6 @@ export class PlatformaticKafkaClient implements KafkaClient {
       }),
     );
   }
-}
-
-function partitionKey(topic: string, partition: number): string {
-  return `${topic}\u0000${partition}`;
-}
-
-/**
- * Per topic-partition, the message of `batch` with the highest offset. Not the last one: after a
- * rebalance the client fetches again from the committed offset but keeps what it had buffered, so
- * one batch can hold offsets 150…499 and then 150…249 again (applying them twice is harmless:
- * events are idempotent), and the batch's commit is past 499.
- */
-export function newestByPartition<M extends { readonly topic: string; readonly partition: number; readonly offset: bigint }>(
-  batch: readonly M[],
-): Map<string, M> {
-  const newest = new Map<string, M>();
-  for (const message of batch) {
-    const key = partitionKey(message.topic, message.partition);
-    const known = newest.get(key);
-    if (!known || message.offset > known.offset) newest.set(key, message);
-  }
-  return newest;
 }
 
 function toKafkaMessage(message: NativeMessage): KafkaMessage {
