@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Message } from '@platformatic/kafka';
-import type { HandledBatch, KafkaMessage, OutgoingMessage } from '@lineage/kafka';
+import type { HandledBatch, KafkaMessage, OffsetReset, OutgoingMessage } from '@lineage/kafka';
 import {
   DLQ_HEADERS,
   KafkaBatchHandler,
@@ -98,11 +98,18 @@ describeWithBroker('Kafka transport against a real broker', () => {
   let store: EmbeddedGraphStore;
   let producer: PlatformaticKafkaClient;
 
+  const resets: OffsetReset[] = [];
   const client = (name: string) =>
-    new PlatformaticKafkaClient({ brokers, clientId: `it-${run}-${name}`, groupId, highWaterMark: 100 });
+    new PlatformaticKafkaClient({
+      brokers,
+      clientId: `it-${run}-${name}`,
+      groupId,
+      highWaterMark: 100,
+      onOffsetReset: (reset) => resets.push(reset),
+    });
 
   /** Runs a consumer group member until it has handled `count` messages, then stops it gracefully. */
-  async function consumeUntil(count: number): Promise<KafkaMessage[]> {
+  async function consumeUntil(count: number, consumed: readonly string[] = [topics.hr, topics.iam]): Promise<KafkaMessage[]> {
     const member = client('ingestor');
     const pipeline = new IngestionPipeline(store);
     const handler = new KafkaBatchHandler({
@@ -125,7 +132,7 @@ describeWithBroker('Kafka transport against a real broker', () => {
     const consumer = new KafkaIngestConsumer({
       client: member,
       handler: counting,
-      topics: [topics.hr, topics.iam],
+      topics: consumed,
       batchSize: 100,
     });
     consumer.start();
@@ -252,5 +259,25 @@ describeWithBroker('Kafka transport against a real broker', () => {
     expect(message?.headers['ce_type']).toBe('lineage.offboarding.planned');
     expect(message?.headers['ce_id']).toBe(event.id);
     expect(JSON.parse(message?.value ?? 'null')).toEqual(JSON.parse(JSON.stringify(event)));
+  });
+
+  it('resumes at the first retained offset when retention deleted messages past its commit, and reports what was lost', async () => {
+    const retained = `it-${run}.retained.events`;
+    await admin.createTopics({ topics: [retained], partitions: 1, replicas: 1 });
+    try {
+      await producer.producer.send([20, 21, 22].map((n) => outgoing(retained, `person:e${n}`, personJoined(n))));
+      // What retention does to a slow group: offsets 0 and 1 are gone while the group's commit is at 1.
+      await admin.deleteRecords({ topics: [{ name: retained, partitions: [{ partition: 0, offset: 2n }] }] });
+      await admin.alterConsumerGroupOffsets({ groupId, topics: [{ name: retained, partitionOffsets: [{ partition: 0, offset: 1n }] }] });
+
+      const handled = await consumeUntil(1, [retained]);
+
+      expect(handled.map((m) => m.value.toString())).toEqual([personJoined(22)]);
+      expect(await store.getNode('person:e22')).not.toBeNull();
+      expect(resets).toEqual([{ topic: retained, partition: 0, committed: 1n, resumeAt: 2n, lost: 1n }]);
+      expect((await committedPerTopic())[retained]).toBe(3n);
+    } finally {
+      await admin.deleteTopics({ topics: [retained] });
+    }
   });
 });

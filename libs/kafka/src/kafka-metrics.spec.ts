@@ -1,5 +1,5 @@
 import { Registry } from 'prom-client';
-import { ConsumerLagTracker, registerKafkaMetrics } from './kafka-metrics';
+import { ConsumerLagTracker, OffsetResetTracker, registerKafkaMetrics } from './kafka-metrics';
 
 describe('registerKafkaMetrics', () => {
   it('exports the latest lag of the partitions this member consumes, per topic and partition', async () => {
@@ -38,5 +38,23 @@ describe('registerKafkaMetrics', () => {
 
     tracker.clear();
     expect(await registry.metrics()).not.toContain('lineage_consumer_lag{');
+  });
+
+  it('counts offset resets and the messages lost to them, per partition, for alerting', async () => {
+    const registry = new Registry();
+    const resets = new OffsetResetTracker();
+    registerKafkaMetrics(registry, new ConsumerLagTracker(), resets);
+    expect(await registry.metrics()).not.toContain('lineage_kafka_offset_resets_total{');
+
+    resets.record({ topic: 'hr.events', partition: 2, committed: 3n, resumeAt: 12n, lost: 9n });
+    resets.record({ topic: 'hr.events', partition: 2, committed: 12n, resumeAt: 40n, lost: 28n });
+    resets.record({ topic: 'iam.events', partition: 0, committed: 80n, resumeAt: 0n, lost: 0n });
+    const text = await registry.metrics();
+
+    expect(text).toContain('# TYPE lineage_kafka_offset_resets_total counter');
+    expect(text).toContain('lineage_kafka_offset_resets_total{topic="hr.events",partition="2"} 2');
+    expect(text).toContain('lineage_kafka_offset_resets_total{topic="iam.events",partition="0"} 1');
+    expect(text).toContain('lineage_kafka_messages_lost_total{topic="hr.events",partition="2"} 37');
+    expect(text).toContain('lineage_kafka_messages_lost_total{topic="iam.events",partition="0"} 0');
   });
 });

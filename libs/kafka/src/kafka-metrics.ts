@@ -1,8 +1,12 @@
-import { Gauge } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
 import type { Registry } from 'prom-client';
 import type { ConsumerLag } from './kafka-transport.port';
+import type { OffsetReset } from './partition-positions';
+import { partitionKey } from './partition-positions';
 
 export const CONSUMER_LAG_METRIC = 'lineage_consumer_lag';
+export const OFFSET_RESETS_METRIC = 'lineage_kafka_offset_resets_total';
+export const MESSAGES_LOST_METRIC = 'lineage_kafka_messages_lost_total';
 
 /**
  * The latest consumer-lag report of this process's consumer group member. The consumer updates
@@ -39,15 +43,58 @@ export class ConsumerLagTracker {
 /** The tracker the Kafka module feeds; one consumer group member per process. */
 export const consumerLagTracker = new ConsumerLagTracker();
 
+/** Per partition, since the process started: committed positions moved back into the log, and the messages deleted unread. */
+export class OffsetResetTracker {
+  private readonly totals = new Map<string, { topic: string; partition: string; resets: number; lost: number }>();
+
+  record(reset: OffsetReset): void {
+    const key = partitionKey(reset.topic, reset.partition);
+    const total = this.totals.get(key) ?? { topic: reset.topic, partition: String(reset.partition), resets: 0, lost: 0 };
+    total.resets += 1;
+    total.lost += Number(reset.lost);
+    this.totals.set(key, total);
+  }
+
+  entries(): { topic: string; partition: string; resets: number; lost: number }[] {
+    return [...this.totals.values()].map((total) => ({ ...total }));
+  }
+}
+
+/** The tracker the Kafka client reports its offset resets to. */
+export const offsetResetTracker = new OffsetResetTracker();
+
 /**
  * Register `lineage_consumer_lag{topic,partition}` (messages behind the end of each partition this
- * process consumes) in `registry`. The observability module calls it on the registry `/metrics`
- * serves; without Kafka the gauge simply has no series.
+ * process consumes), `lineage_kafka_offset_resets_total{topic,partition}` and
+ * `lineage_kafka_messages_lost_total{topic,partition}` in `registry`. The observability module
+ * calls it on the registry `/metrics` serves; without Kafka they simply have no series.
  */
 export function registerKafkaMetrics(
   registry: Registry,
   tracker: ConsumerLagTracker = consumerLagTracker,
+  resets: OffsetResetTracker = offsetResetTracker,
 ): Gauge<'topic' | 'partition'> {
+  // Both counters are alerts: any increase means a partition's committed offset had left its log.
+  new Counter({
+    name: OFFSET_RESETS_METRIC,
+    help: 'Kafka committed offsets found outside their partition (deleted by retention, or past a truncated end) and moved to its first retained offset',
+    labelNames: ['topic', 'partition'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const { topic, partition, resets: count } of resets.entries()) this.inc({ topic, partition }, count);
+    },
+  });
+  new Counter({
+    name: MESSAGES_LOST_METRIC,
+    help: 'Kafka messages deleted from their partition before this consumer group read them',
+    labelNames: ['topic', 'partition'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const { topic, partition, lost } of resets.entries()) this.inc({ topic, partition }, lost);
+    },
+  });
   return new Gauge({
     name: CONSUMER_LAG_METRIC,
     help: 'Kafka consumer lag: messages between the committed offset and the end of the partition',

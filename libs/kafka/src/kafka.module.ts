@@ -14,7 +14,7 @@ import { IngestionPipeline } from '@lineage/pipeline';
 import { KafkaBatchHandler } from './kafka-batch-handler';
 import { KafkaIngestConsumer } from './kafka-ingest-consumer';
 import type { KafkaLog } from './kafka-log';
-import { ConsumerLagTracker, consumerLagTracker } from './kafka-metrics';
+import { ConsumerLagTracker, consumerLagTracker, offsetResetTracker } from './kafka-metrics';
 import { KafkaPlanChannel } from './kafka-plan-channel';
 import type { KafkaClient } from './kafka-transport.port';
 import { parseBrokers, PlatformaticKafkaClient } from './platformatic-kafka-client';
@@ -86,6 +86,7 @@ export function openKafkaClient(config: LineageConfig, logger: Logger): KafkaCli
     tls: config.KAFKA_TLS === 'true',
     sasl: kafkaSasl(config),
     log: nestKafkaLog(logger),
+    onOffsetReset: (reset) => offsetResetTracker.record(reset),
   });
 }
 

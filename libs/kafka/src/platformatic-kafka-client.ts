@@ -13,7 +13,8 @@ import type {
   OutgoingMessage,
   PartitionPosition,
 } from './kafka-transport.port';
-import { newestByPartition, partitionKey } from './partition-positions';
+import type { OffsetReset } from './partition-positions';
+import { newestByPartition, outOfRangeResets, partitionKey } from './partition-positions';
 import { holdPaused, readBatch } from './stream-batch-reader';
 
 /**
@@ -30,7 +31,11 @@ import { holdPaused, readBatch } from './stream-batch-reader';
  *    itself, as 1.x reads acks from the send's options only (a non-idempotent producer's
  *    default is the leader's acknowledgement alone);
  *  - a listener on the consumer's 'error': 1.x emits one when the group cannot be joined again
- *    after its retries, and an unheard 'error' event would end the process.
+ *    after its retries, and an unheard 'error' event would end the process;
+ *  - a committed offset the broker no longer holds (`OFFSET_OUT_OF_RANGE`, which 1.x does not
+ *    retry and which would fail every reopened stream at the same offset) is moved to the
+ *    partition's first retained offset before the next stream opens, as the Java consumer's
+ *    `auto.offset.reset=earliest` would, and reported (`onOffsetReset`).
  */
 
 type Bytes = Buffer;
@@ -50,6 +55,39 @@ export interface PlatformaticKafkaSettings {
   /** Authenticate with SASL (PLAIN or SCRAM); null or absent: no authentication. */
   readonly sasl?: KafkaSasl | null;
   readonly log?: KafkaLog;
+  /** Told of every committed position moved to the first retained offset (already logged). */
+  readonly onOffsetReset?: (reset: OffsetReset) => void;
+}
+
+/** What moving positions back into their partitions' logs needs of the client's consumer. */
+export type GroupOffsets = Pick<NativeConsumer, 'assignments' | 'listOffsets' | 'listCommittedOffsets' | 'commit'>;
+
+/** Is `error` the broker saying a fetch position is outside its partition's log? */
+export function isOffsetOutOfRange(error: unknown): boolean {
+  const found = (error as { findBy?: (property: string, value: unknown) => unknown } | null)?.findBy?.('apiId', 'OFFSET_OUT_OF_RANGE');
+  return found !== null && found !== undefined;
+}
+
+/**
+ * Commit, for this member's partitions of `topics`, the first retained offset wherever the group's
+ * committed offset is outside the partition's log (`outOfRangeResets`); returns what it moved.
+ */
+export async function resetOutOfRangePositions(consumer: GroupOffsets, topics: readonly string[]): Promise<OffsetReset[]> {
+  const assigned = (consumer.assignments ?? []).filter((assignment) => topics.includes(assignment.topic));
+  if (assigned.length === 0) return [];
+  const { ListOffsetTimestamps } = loadPlatformaticKafka();
+  const names = assigned.map((assignment) => assignment.topic);
+  const [committed, earliest, latest] = await Promise.all([
+    consumer.listCommittedOffsets({ topics: assigned }),
+    consumer.listOffsets({ topics: names, timestamp: ListOffsetTimestamps.EARLIEST }),
+    consumer.listOffsets({ topics: names, timestamp: ListOffsetTimestamps.LATEST }),
+  ]);
+  const resets = outOfRangeResets(committed, earliest, latest);
+  if (resets.length > 0) {
+    // -1: no leader epoch to vouch for; the broker then does not check it.
+    await consumer.commit({ offsets: resets.map(({ topic, partition, resumeAt }) => ({ topic, partition, offset: resumeAt, leaderEpoch: -1 })) });
+  }
+  return resets;
 }
 
 /**
@@ -80,6 +118,8 @@ export class PlatformaticKafkaClient implements KafkaClient {
   /** Per topic-partition, the newest message of the batch last handed out: what a commit commits. */
   private delivered = new Map<string, NativeMessage>();
   private readonly streams = new Set<NativeStream>();
+  /** A stream failed on a position outside its partition's log: check the positions before the next opens. */
+  private outOfRange = false;
 
   constructor(private readonly settings: PlatformaticKafkaSettings) {
     this.log = settings.log ?? silentKafkaLog;
@@ -115,6 +155,10 @@ export class PlatformaticKafkaClient implements KafkaClient {
   }
 
   async openSource(topics: readonly string[]): Promise<MessageSource> {
+    if (this.outOfRange) {
+      await this.resetOutOfRange(topics);
+      this.outOfRange = false;
+    }
     const stream = await this.consumer.consume({
       topics: [...topics],
       mode: this.kafka.MessagesStreamModes.COMMITTED,
@@ -124,7 +168,10 @@ export class PlatformaticKafkaClient implements KafkaClient {
     });
     this.streams.add(stream);
     // The loop sees an error at its next read; meanwhile it is logged here.
-    holdPaused(stream, (error) => this.log('error', 'kafka consumer stream error', errorFields(error)));
+    holdPaused(stream, (error) => {
+      this.log('error', 'kafka consumer stream error', errorFields(error));
+      if (isOffsetOutOfRange(error)) this.outOfRange = true;
+    });
     return {
       next: async (max, signal) => {
         const batch = await readBatch<NativeMessage>(stream, max, signal);
@@ -137,6 +184,19 @@ export class PlatformaticKafkaClient implements KafkaClient {
         if (!stream.closed) await stream.close();
       },
     };
+  }
+
+  private async resetOutOfRange(topics: readonly string[]): Promise<void> {
+    for (const reset of await resetOutOfRangePositions(this.consumer, topics)) {
+      this.log('error', 'kafka committed offset is outside the partition; resuming at its first retained offset', {
+        topic: reset.topic,
+        partition: reset.partition,
+        committed: String(reset.committed),
+        resumeAt: String(reset.resumeAt),
+        lost: String(reset.lost),
+      });
+      this.settings.onOffsetReset?.(reset);
+    }
   }
 
   monitorLag(topics: readonly string[], intervalMs: number, onLag: (lag: ConsumerLag) => void): void {
