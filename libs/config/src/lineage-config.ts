@@ -54,6 +54,13 @@ export class LineageConfig {
   @IsString()
   KAFKA_DLQ_TOPIC = 'lineage.dlq';
 
+  /**
+   * Most bytes one send to the dead-letter topic carries: the topic's `max.message.bytes` (Kafka's
+   * default is 1,048,588). A dead letter larger on its own goes without its value (the store keeps it).
+   */
+  @Transform(toInt) @IsInt() @Min(1024) @Max(1073741824)
+  KAFKA_DLQ_MAX_BYTES = 1_000_000;
+
   @IsString()
   KAFKA_OFFBOARDING_TOPIC = 'lineage.offboarding';
 

@@ -2,10 +2,10 @@ import type { BatchApplier, IngestBatch } from '@lineage/domain';
 import { REDACTED } from '@lineage/events';
 import { IngestionPipeline } from '@lineage/pipeline';
 import { EmbeddedGraphStore } from '@lineage/store-embedded';
-import { DLQ_HEADERS, KafkaBatchHandler, toRawRecord } from './kafka-batch-handler';
+import { DLQ_HEADERS, KafkaBatchHandler, deadLetterSends, toRawRecord } from './kafka-batch-handler';
 import { nextPositions } from './partition-positions';
 import type { KafkaLog } from './kafka-log';
-import type { KafkaMessage } from './kafka-transport.port';
+import type { KafkaMessage, OutgoingMessage } from './kafka-transport.port';
 import { RetryAborted } from './retry-backoff';
 import type { StepLog } from './testing/kafka-test-doubles';
 import { headerText, kafkaMessage, RecordingCommitter, RecordingProducer } from './testing/kafka-test-doubles';
@@ -82,7 +82,7 @@ class FlakyWriter implements BatchApplier {
   }
 }
 
-function setUp() {
+function setUp(options: { dlqMaxBytes?: number } = {}) {
   const store = EmbeddedGraphStore.open({ dataDir: ':memory:' });
   const steps: StepLog = [];
   const writer = new FlakyWriter(store, steps);
@@ -100,7 +100,7 @@ function setUp() {
     await new Promise((resolve) => setImmediate(resolve));
   };
   const log: KafkaLog = (_level, _message, fields) => failures.push(String(fields?.['error']));
-  const handler = new KafkaBatchHandler({ pipeline, producer, committer, dlqTopic: DLQ, backoff: BACKOFF, sleep, log });
+  const handler = new KafkaBatchHandler({ pipeline, producer, committer, dlqTopic: DLQ, backoff: BACKOFF, sleep, log, ...options });
   return { store, writer, producer, committer, handler, steps, delays };
 }
 
@@ -174,6 +174,54 @@ describe('KafkaBatchHandler', () => {
     expect(steps).toEqual(['store-applied', `produce:${DLQ},${DLQ}`, 'commit:hr.events/1@13']);
     expect(await store.getNode('person:e3')).not.toBeNull();
     expect((await store.ingestionStatus()).deadLettered).toBe(2);
+  });
+
+  it('splits dead letters into sends the topic takes, and sends one too large on its own without its value, which the store keeps', async () => {
+    const { store, handler, producer, committer, steps } = setUp({ dlqMaxBytes: 2_000 });
+    /** An hr.person.joined without its personId, padded to about `size` bytes. */
+    const rejected = (n: number, size: number) =>
+      JSON.stringify({ ...JSON.parse(joinedWithoutPersonId), id: `bad-${n}`, data: { email: `${'x'.repeat(size)}@example.com` } });
+    const batch = [
+      ...[0, 1, 2, 3, 4].map((n) => kafkaMessage('hr.events', 0, n, rejected(n, 600), { key: `person:e${n}` })),
+      kafkaMessage('hr.events', 0, 5, rejected(5, 5_000), { key: 'person:e5', headers: { 'x-request-id': 'r-5' } }),
+      kafkaMessage('hr.events', 0, 6, personJoined(6), { key: 'person:e6' }),
+    ];
+
+    await handler.handle(batch, live());
+
+    const sends = steps.filter((step) => step.startsWith('produce:'));
+    expect(sends.length).toBeGreaterThan(2);
+    // Every dead letter reached the topic, in order, each send under the limit.
+    expect(producer.sent.map((m) => m.key?.toString())).toEqual(['person:e0', 'person:e1', 'person:e2', 'person:e3', 'person:e4', 'person:e5']);
+    const big = producer.sent[5]!;
+    expect(big.value.length).toBe(0);
+    expect(headerText(big)[DLQ_HEADERS.truncated]).toBe(String(batch[5]!.value.length));
+    expect(headerText(big)[DLQ_HEADERS.field]).toBe('data.personId');
+    expect(headerText(big)[DLQ_HEADERS.origin]).toBe('kafka:hr.events/0/5');
+    expect(headerText(big)['x-request-id']).toBeUndefined();
+    expect(producer.sent.slice(0, 5).every((m, i) => m.value.equals(batch[i]!.value))).toBe(true);
+    // The store's dead-letter table has the large one's bytes, whole.
+    const stored = (await store.deadLetters({ first: 10 })).items.find((letter) => letter.origin === 'kafka:hr.events/0/5');
+    expect(stored?.raw.equals(batch[5]!.value)).toBe(true);
+    expect(committer.commits).toEqual([[{ topic: 'hr.events', partition: 0, offset: 7n }]]);
+  });
+
+  it('keeps every send of dead letters under the cap, counting keys, values and headers', () => {
+    const letter = (n: number, size: number): OutgoingMessage => ({
+      topic: DLQ,
+      key: Buffer.from(`person:e${n}`),
+      value: Buffer.alloc(size, 0x61),
+      headers: new Map([[DLQ_HEADERS.reason, Buffer.from('data.personId: is required')]]),
+    });
+    const letters = [300, 900, 50, 2_500, 700, 700, 10].map((size, n) => letter(n, size));
+    const sends = deadLetterSends(letters, 1_500);
+    const bytes = (m: OutgoingMessage) =>
+      (m.key?.length ?? 0) + m.value.length + [...m.headers].reduce((sum, [name, value]) => sum + name.length + value.length, 0);
+    for (const send of sends) expect(send.reduce((sum, m) => sum + bytes(m), 0)).toBeLessThanOrEqual(1_500);
+    expect(sends.flat().map((m) => m.key?.toString())).toEqual(letters.map((m) => m.key?.toString()));
+    expect(sends.flat()[3]!.value.length).toBe(0);
+    // Nothing to send: no send at all.
+    expect(deadLetterSends([], 1_500)).toEqual([]);
   });
 
   it('dead-letters an event refused for carrying a secret with the secret redacted, as the store keeps it, and no key or headers', async () => {

@@ -22,13 +22,23 @@ export const DLQ_HEADERS = {
   origin: 'x-lineage-origin',
   /** `true` on a message refused for carrying a secret: its value is redacted, its key and headers dropped. */
   redacted: 'x-lineage-redacted',
+  /** On a dead letter too large for the topic: the original value's size in bytes; the value is empty. */
+  truncated: 'x-lineage-truncated',
 } as const;
+
+/**
+ * The default cap on one dead-letter send, in bytes: under Kafka's default `max.message.bytes`
+ * (1,048,588), which bounds each partition's record batch in a produce request.
+ */
+export const DEFAULT_DLQ_MAX_BYTES = 1_000_000;
 
 export interface KafkaBatchHandlerOptions {
   readonly pipeline: Pick<IngestionPipeline, 'ingest'>;
   readonly producer: MessageProducer;
   readonly committer: OffsetCommitter;
   readonly dlqTopic: string;
+  /** Most bytes one send to the dead-letter topic carries (the topic's `max.message.bytes`); DEFAULT_DLQ_MAX_BYTES. */
+  readonly dlqMaxBytes?: number;
   readonly backoff?: Backoff;
   readonly sleep?: Sleep;
   readonly log?: KafkaLog;
@@ -49,6 +59,9 @@ export interface HandledBatch {
  *  2. every rejected message goes to the dead-letter topic with its original key, bytes and
  *     headers, plus the reason, the field and where it came from (one refused for carrying a
  *     secret goes with every secret value redacted, as the store keeps it, and nothing else);
+ *     (in sends no larger than the topic takes; a dead letter too large on its own goes without
+ *     its value, which the store's dead-letter table keeps: a send the broker refuses for its
+ *     size would be refused again on every retry, and stop the consumer for good);
  *  3. only then the offsets are committed (next offset = last + 1, per partition).
  * A failing step is retried with capped exponential backoff, and nothing is committed until all
  * steps are done: a batch is never skipped. Redelivery after a crash is harmless, the store
@@ -90,8 +103,8 @@ export class KafkaBatchHandler {
     });
 
     const deadLetters = deadLetterMessages(messages, records, result, this.options.dlqTopic);
-    if (deadLetters.length > 0) {
-      await retryUntilDone('dead-letter', () => this.options.producer.send(deadLetters), {
+    for (const send of deadLetterSends(deadLetters, this.options.dlqMaxBytes ?? DEFAULT_DLQ_MAX_BYTES)) {
+      await retryUntilDone('dead-letter', () => this.options.producer.send(send), {
         ...retry,
         onFailure: onFailure('dead-letter topic'),
       });
@@ -161,6 +174,51 @@ export function deadLetterMessage(
     : { topic: dlqTopic, key: message.key, value: message.value, headers };
 }
 
+/** A record's size in a record batch, near enough (its key, value and headers, and ~20 bytes of framing). */
+function recordBytes(message: OutgoingMessage): number {
+  let bytes = 21 + (message.key?.length ?? 0) + message.value.length;
+  for (const [name, value] of message.headers) bytes += 2 + Buffer.byteLength(name, 'utf8') + value.length;
+  return bytes;
+}
+
+/** A record batch's own framing (its header), in bytes. */
+const BATCH_OVERHEAD = 61;
+
+/**
+ * `letters` split into sends of at most `maxBytes` each, in order. A dead letter larger than that
+ * on its own goes as a stub: its key and the dead-letter headers (reason, field, origin), an empty
+ * value, and `x-lineage-truncated` with the original value's size. Its original headers are left
+ * out too, as they may be what made it large. The store's dead-letter table keeps its bytes.
+ */
+export function deadLetterSends(letters: readonly OutgoingMessage[], maxBytes: number): OutgoingMessage[][] {
+  const sends: OutgoingMessage[][] = [];
+  let current: OutgoingMessage[] = [];
+  let size = BATCH_OVERHEAD;
+  for (const letter of letters) {
+    const fitted = recordBytes(letter) + BATCH_OVERHEAD > maxBytes ? truncated(letter) : letter;
+    const bytes = recordBytes(fitted);
+    if (current.length > 0 && size + bytes > maxBytes) {
+      sends.push(current);
+      current = [];
+      size = BATCH_OVERHEAD;
+    }
+    current.push(fitted);
+    size += bytes;
+  }
+  if (current.length > 0) sends.push(current);
+  return sends;
+}
+
+function truncated(letter: OutgoingMessage): OutgoingMessage {
+  const headers = new Map<string, Buffer>();
+  for (const name of Object.values(DLQ_HEADERS)) {
+    const value = letter.headers.get(name);
+    if (value) headers.set(name, value);
+  }
+  headers.set(DLQ_HEADERS.truncated, Buffer.from(String(letter.value.length), 'utf8'));
+  return { ...letter, value: Buffer.alloc(0), headers };
+}
+
 function deadLetterMessages(
   messages: readonly KafkaMessage[],
   records: readonly RawRecord[],
@@ -174,8 +232,6 @@ function deadLetterMessages(
   });
   return out;
 }
-
-
 
 function batchFields(messages: readonly KafkaMessage[]): Record<string, string | number> {
   const first = messages[0]!;

@@ -113,6 +113,13 @@ describe('openKafkaClient', () => {
     expect(() => validateConfig({ KAFKA_TLS: 'yes' })).toThrow(/KAFKA_TLS: /);
   });
 
+  it('takes the dead-letter send cap as a whole number of bytes, 1 KiB or more', () => {
+    expect(validateConfig({}).KAFKA_DLQ_MAX_BYTES).toBe(1_000_000);
+    expect(validateConfig({ KAFKA_DLQ_MAX_BYTES: '8388608' }).KAFKA_DLQ_MAX_BYTES).toBe(8_388_608);
+    expect(() => validateConfig({ KAFKA_DLQ_MAX_BYTES: '100' })).toThrow(/KAFKA_DLQ_MAX_BYTES: /);
+    expect(() => validateConfig({ KAFKA_DLQ_MAX_BYTES: '1MB' })).toThrow(/KAFKA_DLQ_MAX_BYTES: /);
+  });
+
   it('refuses a broker list or a topic list that names nothing, naming the variable', () => {
     expect(() => openKafkaClient(validateConfig({ KAFKA_BROKERS: ' , ' }), quietLogger())).toThrow(
       /KAFKA_BROKERS: names no broker/,

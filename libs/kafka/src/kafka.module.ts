@@ -116,6 +116,7 @@ export class KafkaIngestService implements OnApplicationBootstrap, BeforeApplica
       producer: this.client.producer,
       committer: this.client.committer,
       dlqTopic: this.config.KAFKA_DLQ_TOPIC,
+      dlqMaxBytes: this.config.KAFKA_DLQ_MAX_BYTES,
       log,
     });
     this.consumer = new KafkaIngestConsumer({
