@@ -10,6 +10,7 @@ export * from './findings/finding';
 export * from './findings/finding-builder';
 export * from './findings/findings-paging';
 export * from './offboarding/offboarding-plan';
+export * from './offboarding/plan-refused';
 export * from './ports/graph-store.port';
 export * from './ports/schema-versions';
 export * from './facts/batch-application';

@@ -6,6 +6,7 @@ import { DLQ_HEADERS, KafkaBatchHandler, deadLetterSends, toRawRecord } from './
 import { nextPositions } from './partition-positions';
 import type { KafkaLog } from './kafka-log';
 import type { KafkaMessage, OutgoingMessage } from './kafka-transport.port';
+import { MessageRefused } from './kafka-transport.port';
 import { RetryAborted } from './retry-backoff';
 import type { StepLog } from './testing/kafka-test-doubles';
 import { headerText, kafkaMessage, RecordingCommitter, RecordingProducer } from './testing/kafka-test-doubles';
@@ -204,6 +205,29 @@ describe('KafkaBatchHandler', () => {
     const stored = (await store.deadLetters({ first: 10 })).items.find((letter) => letter.origin === 'kafka:hr.events/0/5');
     expect(stored?.raw.equals(batch[5]!.value)).toBe(true);
     expect(committer.commits).toEqual([[{ topic: 'hr.events', partition: 0, offset: 7n }]]);
+  });
+
+  it('when the topic takes less than the cap says, sends each refused dead letter alone without its value, and commits', async () => {
+    const { handler, producer, committer } = setUp();
+    const send = producer.send.bind(producer);
+    // A topic whose max.message.bytes is 1,000: the broker refuses any send holding a larger record.
+    producer.send = async (messages) => {
+      if (messages.some((m) => m.value.length > 1_000)) throw new MessageRefused('the broker refused the messages: MESSAGE_TOO_LARGE');
+      await send(messages);
+    };
+    const padded = JSON.stringify({ ...JSON.parse(joinedWithoutPersonId), data: { email: `${'x'.repeat(3_000)}@example.com` } });
+    const batch = [
+      kafkaMessage('hr.events', 0, 0, joinedWithoutPersonId, { key: 'person:e0' }),
+      kafkaMessage('hr.events', 0, 1, padded, { key: 'person:e1' }),
+    ];
+
+    await handler.handle(batch, live());
+
+    expect(producer.sent.map((m) => [m.key?.toString(), m.value.length, headerText(m)[DLQ_HEADERS.truncated]])).toEqual([
+      ['person:e0', 0, String(batch[0]!.value.length)],
+      ['person:e1', 0, String(batch[1]!.value.length)],
+    ]);
+    expect(committer.commits).toEqual([[{ topic: 'hr.events', partition: 0, offset: 2n }]]);
   });
 
   it('keeps every send of dead letters under the cap, counting keys, values and headers', () => {

@@ -5,6 +5,7 @@ import { fromKafkaBinary } from './kafka-binary-decoder';
 import type { KafkaLog } from './kafka-log';
 import { errorFields, silentKafkaLog } from './kafka-log';
 import { nextPositions } from './partition-positions';
+import { MessageRefused } from './kafka-transport.port';
 import type {
   KafkaMessage,
   MessageProducer,
@@ -104,7 +105,7 @@ export class KafkaBatchHandler {
 
     const deadLetters = deadLetterMessages(messages, records, result, this.options.dlqTopic);
     for (const send of deadLetterSends(deadLetters, this.options.dlqMaxBytes ?? DEFAULT_DLQ_MAX_BYTES)) {
-      await retryUntilDone('dead-letter', () => this.options.producer.send(send), {
+      await retryUntilDone('dead-letter', () => this.sendDeadLetters(send), {
         ...retry,
         onFailure: onFailure('dead-letter topic'),
       });
@@ -119,6 +120,25 @@ export class KafkaBatchHandler {
     const counts = countOutcomes(result);
     this.log('debug', 'kafka batch committed', { ...where, ...counts });
     return { ...counts, committed };
+  }
+
+  /**
+   * One send of dead letters. When the broker refuses it for its records (the topic takes less than
+   * `dlqMaxBytes` says), each goes alone without its value, as one too large would: sent again
+   * unchanged it would be refused on every retry.
+   */
+  private async sendDeadLetters(letters: readonly OutgoingMessage[]): Promise<void> {
+    try {
+      await this.options.producer.send(letters);
+    } catch (error) {
+      if (!(error instanceof MessageRefused)) throw error;
+      this.log('error', 'kafka dead-letter topic refused the dead letters; sending them without their values (the store keeps them)', {
+        topic: this.options.dlqTopic,
+        messages: letters.length,
+        ...errorFields(error),
+      });
+      for (const letter of letters) await this.options.producer.send([truncated(letter)]);
+    }
   }
 }
 

@@ -1,6 +1,8 @@
 import type { OffboardingPlan } from '@lineage/domain';
+import { PlanRefused } from '@lineage/domain';
 import { toPlannedEvent } from '@lineage/offboarding';
 import { KafkaPlanChannel, STRUCTURED_CONTENT_TYPE } from './kafka-plan-channel';
+import { MessageRefused } from './kafka-transport.port';
 import { headerText, RecordingProducer } from './testing/kafka-test-doubles';
 
 const plan: OffboardingPlan = {
@@ -55,5 +57,13 @@ describe('KafkaPlanChannel', () => {
 
     await expect(channel.deliver(toPlannedEvent(plan))).rejects.toThrow('broker unavailable');
     expect(producer.sent).toEqual([]);
+  });
+
+  it('tells the outbox that the broker refused this plan (too large for the topic), so the next plans go on', async () => {
+    const producer = { send: async () => Promise.reject(new MessageRefused('the broker refused the messages: MESSAGE_TOO_LARGE')) };
+    const delivery = new KafkaPlanChannel(producer, 'lineage.offboarding').deliver(toPlannedEvent(plan));
+
+    await expect(delivery).rejects.toThrow(PlanRefused);
+    await expect(delivery).rejects.toThrow('lineage.offboarding: the broker refused the messages: MESSAGE_TOO_LARGE');
   });
 });

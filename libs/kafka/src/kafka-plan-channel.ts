@@ -1,5 +1,7 @@
+import { PlanRefused } from '@lineage/domain';
 import type { OffboardingPlannedEvent, PlanChannel } from '@lineage/offboarding';
 import type { MessageProducer, OutgoingMessage } from './kafka-transport.port';
+import { MessageRefused } from './kafka-transport.port';
 
 /** The channel's name in the outbox. */
 export const KAFKA_CHANNEL_NAME = 'kafka';
@@ -21,9 +23,18 @@ export class KafkaPlanChannel implements PlanChannel {
     private readonly topic: string,
   ) {}
 
-  /** Resolves once the broker has the message; throws (the outbox retries later) when it does not. */
+  /**
+   * Resolves once the broker has the message; throws (the outbox retries later) when it does not:
+   * `PlanRefused` when the broker refuses the message itself (a plan larger than the topic's
+   * `max.message.bytes`), so that plan does not hold back the next ones.
+   */
   async deliver(event: OffboardingPlannedEvent): Promise<void> {
-    await this.producer.send([planMessage(event, this.topic)]);
+    try {
+      await this.producer.send([planMessage(event, this.topic)]);
+    } catch (error) {
+      if (error instanceof MessageRefused) throw new PlanRefused(`${this.topic}: ${error.message}`);
+      throw error;
+    }
   }
 }
 

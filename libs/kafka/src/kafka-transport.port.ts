@@ -33,6 +33,17 @@ export interface PartitionPosition {
   readonly offset: bigint;
 }
 
+/**
+ * The broker is up but refuses these messages as they are (too large for the topic, an invalid
+ * record): sending them again unchanged would be refused again. Any other send error may pass.
+ */
+export class MessageRefused extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MessageRefused';
+  }
+}
+
 /** Produces messages; resolves once the broker has acknowledged all of them (acks=all). */
 export interface MessageProducer {
   send(messages: readonly OutgoingMessage[]): Promise<void>;

@@ -4,7 +4,8 @@ import type { KafkaLog } from './kafka-log';
 import { newestByPartition, nextPositions } from './partition-positions';
 import type { OffsetReset } from './partition-positions';
 import type { GroupOffsets } from './platformatic-kafka-client';
-import { PlatformaticKafkaClient, isOffsetOutOfRange, loadPlatformaticKafka, resetOutOfRangePositions } from './platformatic-kafka-client';
+import { MessageRefused } from './kafka-transport.port';
+import { PlatformaticKafkaClient, asSendError, isOffsetOutOfRange, loadPlatformaticKafka, resetOutOfRangePositions } from './platformatic-kafka-client';
 
 /*
  * The adapter's own decisions, without a broker (tests/kafka runs it against one when
@@ -153,5 +154,20 @@ describe('PlatformaticKafkaClient', () => {
     await client.openSource(['hr.events']);
     expect(offsets.committed).toHaveLength(1);
     internals.streams.clear();
+  });
+
+  it('turns a send the broker refuses for its records into MessageRefused, and leaves other errors as they are', async () => {
+    const { ResponseError } = loadPlatformaticKafka();
+    // Produce (API 0) answered MESSAGE_TOO_LARGE (10) for a partition; NOT_ENOUGH_REPLICAS (19) may pass.
+    const tooLarge = new ResponseError(0, 9, { '/responses/0/partitionResponses/0': [10, null] }, {});
+    const replicas = new ResponseError(0, 9, { '/responses/0/partitionResponses/0': [19, null] }, {});
+    expect(asSendError(tooLarge)).toBeInstanceOf(MessageRefused);
+    expect(asSendError(replicas)).toBe(replicas);
+
+    const { client, internals } = clientWithLog();
+    internals.nativeProducer.send = async () => Promise.reject(tooLarge);
+    const send = client.producer.send([{ topic: 'lineage.offboarding', key: null, value: Buffer.alloc(2_000_000), headers: new Map() }]);
+    await expect(send).rejects.toThrow(new MessageRefused('the broker refused the messages: MESSAGE_TOO_LARGE'));
+    await client.close();
   });
 });

@@ -3,6 +3,7 @@ import type * as PlatformaticKafka from '@platformatic/kafka';
 import type { Consumer, Message, MessagesStream, Producer } from '@platformatic/kafka';
 import type { KafkaLog } from './kafka-log';
 import { errorFields, silentKafkaLog } from './kafka-log';
+import { MessageRefused } from './kafka-transport.port';
 import type {
   ConsumerLag,
   KafkaClient,
@@ -62,10 +63,24 @@ export interface PlatformaticKafkaSettings {
 /** What moving positions back into their partitions' logs needs of the client's consumer. */
 export type GroupOffsets = Pick<NativeConsumer, 'assignments' | 'listOffsets' | 'listCommittedOffsets' | 'commit'>;
 
+/** Does `error` (the client's) carry the broker's protocol error `apiId`? */
+function hasProtocolError(error: unknown, apiId: string): boolean {
+  const found = (error as { findBy?: (property: string, value: unknown) => unknown } | null)?.findBy?.('apiId', apiId);
+  return found !== null && found !== undefined;
+}
+
 /** Is `error` the broker saying a fetch position is outside its partition's log? */
 export function isOffsetOutOfRange(error: unknown): boolean {
-  const found = (error as { findBy?: (property: string, value: unknown) => unknown } | null)?.findBy?.('apiId', 'OFFSET_OUT_OF_RANGE');
-  return found !== null && found !== undefined;
+  return hasProtocolError(error, 'OFFSET_OUT_OF_RANGE');
+}
+
+/** The broker's answers that refuse a produce request for what it holds, which a retry would not change. */
+const REFUSED_RECORDS = ['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE', 'INVALID_RECORD'];
+
+/** `MessageRefused` for a send the broker refused for its records; any other error as it is. */
+export function asSendError(error: unknown): unknown {
+  const refused = REFUSED_RECORDS.find((apiId) => hasProtocolError(error, apiId));
+  return refused ? new MessageRefused(`the broker refused the messages: ${refused}`) : error;
 }
 
 /**
@@ -225,6 +240,8 @@ export class PlatformaticKafkaClient implements KafkaClient {
         value: message.value,
         headers: new Map([...message.headers].map(([name, value]) => [Buffer.from(name, 'utf8'), value] as const)),
       })),
+    }).catch((error: unknown) => {
+      throw asSendError(error);
     });
   }
 

@@ -2,6 +2,7 @@ import type { GraphStore, OffboardingPlan } from '@lineage/domain';
 import { EmbeddedGraphStore } from '@lineage/store-embedded';
 import { plannedEventId } from './offboarding-planned-event';
 import type { OffboardingPlannedEvent, PlanChannel } from './plan-channel';
+import { PlanRefused } from './plan-channel';
 import type { DeliveryPolicy, PlanPublished } from './plan-delivery-worker';
 import { PlanDeliveryWorker, retryDelay } from './plan-delivery-worker';
 
@@ -102,6 +103,35 @@ describe('PlanDeliveryWorker', () => {
     expect(await worker.deliverDue(NOW)).toEqual({ delivered: 3, failed: 1 });
     expect(down.attempts).toHaveLength(1);
     expect(kafka.delivered.map((e) => e.data.triggeredBy)).toEqual(['evt-1', 'evt-2', 'evt-3']);
+  });
+
+  it('a plan the channel refuses does not hold back the next ones: it alone waits for its retry', async () => {
+    const refusing: PlanChannel & { delivered: string[]; attempts: string[] } = {
+      name: 'kafka',
+      delivered: [],
+      attempts: [],
+      async deliver(event) {
+        this.attempts.push(event.data.triggeredBy);
+        if (event.data.triggeredBy === 'evt-1') throw new PlanRefused('lineage.offboarding: MESSAGE_TOO_LARGE');
+        this.delivered.push(event.data.triggeredBy);
+      },
+    };
+    const logged: string[] = [];
+    const worker = new PlanDeliveryWorker(store, [refusing], POLICY, () => NOW, (level, message) => logged.push(`${level}: ${message}`));
+    await store.savePlan(plan('evt-1'), ['kafka']);
+    await store.savePlan(plan('evt-2', 'person:e2'), ['kafka']);
+
+    expect(await worker.deliverDue(NOW)).toEqual({ delivered: 1, failed: 1 });
+    expect(refusing.delivered).toEqual(['evt-2']);
+    expect(logged).toEqual(['error: plan refused by the channel; will retry']);
+
+    // A plan saved a moment later goes out at once: the channel is not paused.
+    await store.savePlan(plan('evt-3', 'person:e3'), ['kafka']);
+    expect(await worker.deliverDue(NOW + 10)).toEqual({ delivered: 1, failed: 0 });
+    expect(refusing.delivered).toEqual(['evt-2', 'evt-3']);
+    // The refused one is tried again on its own backoff.
+    expect(await worker.deliverDue(NOW + POLICY.initialDelayMs)).toEqual({ delivered: 0, failed: 1 });
+    expect(refusing.attempts).toEqual(['evt-1', 'evt-2', 'evt-3', 'evt-1']);
   });
 
   it('survives a restart: a new worker on the same store delivers what the last one could not', async () => {

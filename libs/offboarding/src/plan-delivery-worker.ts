@@ -1,6 +1,7 @@
 import type { EpochMs, OffboardingPlan, PlanRepository } from '@lineage/domain';
 import { toPlannedEvent } from './offboarding-planned-event';
 import type { PlanChannel } from './plan-channel';
+import { PlanRefused } from './plan-channel';
 
 /**
  * The outbox's delivery side. A plan and one pending delivery per channel are stored together
@@ -142,8 +143,8 @@ export class PlanDeliveryWorker {
           } catch (error) {
             const retryAt = now + retryDelay(this.policy, attempts);
             await this.store.markDeliveryFailed(delivery.deliveryId, message(error), retryAt);
-            this.pausedUntil.set(channel.name, retryAt);
-            this.log('warn', 'plan delivery failed; will retry', {
+            const refused = error instanceof PlanRefused;
+            this.log(refused ? 'error' : 'warn', refused ? 'plan refused by the channel; will retry' : 'plan delivery failed; will retry', {
               channel: channel.name,
               triggeredBy: delivery.plan.triggeredBy,
               attempts,
@@ -151,7 +152,10 @@ export class PlanDeliveryWorker {
               error: message(error),
             });
             failed++;
+            // A plan the channel refuses must not hold back the others: the next one goes now.
+            if (refused) continue;
             // The channel is down, most likely: the rest of its deliveries wait for the retry.
+            this.pausedUntil.set(channel.name, retryAt);
             stop = true;
             break;
           }

@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { OffboardingPlan } from '@lineage/domain';
 import { toPlannedEvent } from './offboarding-planned-event';
+import { PlanRefused } from './plan-channel';
 import { WebhookPlanChannel } from './webhook-plan-channel';
 
 const SECRET = 'a-shared-webhook-secret-of-some-length';
@@ -76,15 +77,18 @@ describe('WebhookPlanChannel', () => {
   });
 
   it.each([
-    [503, 'webhook answered HTTP 503'],
-    [400, 'webhook answered HTTP 400'],
-    [302, 'webhook answered HTTP 302'],
-  ])('a %i answer is a failure', async (status, message) => {
+    [503, 'webhook answered HTTP 503', false],
+    [401, 'webhook answered HTTP 401', false],
+    [400, 'webhook answered HTTP 400', true],
+    [413, 'webhook answered HTTP 413', true],
+    [302, 'webhook answered HTTP 302', false],
+  ])('a %i answer is a failure (refusing this plan alone: %s)', async (status, message, refused) => {
     const { url, received, server } = await receiver([status]);
     try {
-      await expect(new WebhookPlanChannel({ url, secret: SECRET }).deliver(toPlannedEvent(plan))).rejects.toThrow(
-        message,
-      );
+      const delivery = new WebhookPlanChannel({ url, secret: SECRET }).deliver(toPlannedEvent(plan));
+      await expect(delivery).rejects.toThrow(message);
+      // A refusal of the request itself lets the channel's other plans go on; any other failure holds them.
+      expect(await delivery.catch((error: unknown) => error instanceof PlanRefused)).toBe(refused);
       // The redirect is not followed.
       expect(received).toHaveLength(1);
     } finally {

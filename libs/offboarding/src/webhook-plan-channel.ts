@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { OffboardingPlannedEvent, PlanChannel } from './plan-channel';
+import { PlanRefused } from './plan-channel';
 
 /** The channel's name in the outbox. */
 export const WEBHOOK_CHANNEL_NAME = 'webhook';
@@ -23,6 +24,12 @@ export interface WebhookOptions {
   readonly timeoutMs?: number;
 }
 
+/**
+ * Answers that refuse the request itself (malformed, too large, unprocessable), not the receiver
+ * being unavailable or the channel misconfigured (401, 403, 404 would refuse every plan alike).
+ */
+const PLAN_REFUSED_STATUSES: ReadonlySet<number> = new Set([400, 413, 422]);
+
 export class WebhookDeliveryError extends Error {
   constructor(message: string) {
     super(message);
@@ -33,7 +40,8 @@ export class WebhookDeliveryError extends Error {
 /**
  * Delivers plans by POSTing the CloudEvent JSON to a URL, signed (SIGNATURE_HEADER). A 2xx answer
  * is a delivery; anything else — another status, a redirect, no answer within the timeout, a
- * network error — throws, and the outbox tries again later.
+ * network error — throws, and the outbox tries again later. 400, 413 and 422 refuse this plan
+ * (`PlanRefused`): the receiver is up, and the channel's other plans go on.
  */
 export class WebhookPlanChannel implements PlanChannel {
   readonly name = WEBHOOK_CHANNEL_NAME;
@@ -84,6 +92,7 @@ export class WebhookPlanChannel implements PlanChannel {
     }
     // Read the answer to its end so the connection can be reused; its content is not used.
     await response.arrayBuffer().catch(() => undefined);
+    if (PLAN_REFUSED_STATUSES.has(response.status)) throw new PlanRefused(`webhook answered HTTP ${response.status}`);
     if (response.status < 200 || response.status > 299)
       throw new WebhookDeliveryError(`webhook answered HTTP ${response.status}`);
   }
