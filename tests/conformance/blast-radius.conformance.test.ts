@@ -1,6 +1,6 @@
 import type { GraphStore } from '@lineage/domain';
 import { describeEachStore } from './conformance-stores';
-import { apply, event, node, ref, rel, unrel, t } from './graph-script';
+import { apply, event, node, ref, rel, retire, unrel, t } from './graph-script';
 
 const T0 = t('2025-01-01T00:00:00Z');
 const T1 = t('2025-02-01T00:00:00Z');
@@ -98,6 +98,33 @@ describeEachStore('blast radius: what a credential could reach', (open) => {
     await apply(store, event(T3, [rel('CAN_ASSUME', 'nhi:ci-bot', 'role:deployer')]));
     expect((await store.blastRadius({ rootId: 'cred:leaked', maxDepth: 4, asOf: (T2 + T3) / 2 }))?.resources).toHaveLength(2);
     expect((await store.blastRadius({ rootId: 'cred:leaked', maxDepth: 4, asOf: NOW }))?.resources).toHaveLength(3);
+  });
+
+  it('does not walk through a role that no longer exists, even while the trust into and out of it stays open', async () => {
+    // Deleting a node closes its interval only: the CAN_ASSUME relationships at role:ops stay open.
+    await apply(store, event(T2, [retire('Role', 'role:ops')]));
+    const before = await store.blastRadius({ rootId: 'cred:leaked', maxDepth: 4, asOf: T1 });
+    expect(before?.resources.map((r) => r.resource.id)).toEqual(['resource:account', 'resource:db', 'resource:bucket']);
+    const after = await store.blastRadius({ rootId: 'cred:leaked', maxDepth: 4, asOf: T3 });
+    // Neither role:ops's grants nor role:root, reachable only through it.
+    expect(after?.resources.map((r) => [r.resource.id, r.level, r.path])).toEqual([
+      ['resource:bucket', 'write', ['cred:leaked', 'nhi:ci-bot', 'role:reader', 'resource:bucket']],
+      ['resource:db', 'read', ['cred:leaked', 'nhi:ci-bot', 'role:reader', 'resource:db']],
+    ]);
+    expect(after?.truncated).toBe(false);
+  });
+
+  it('a role defined only after the trust into it starts then: before that, the walk stops at it', async () => {
+    // role:late is named by a trust at T0 and defined at T2 (a definition dates the node).
+    await apply(
+      store,
+      event(T0, [ref('Role', 'role:late'), rel('CAN_ASSUME', 'role:deployer', 'role:late'), rel('CAN_ASSUME', 'role:late', 'role:vault')]),
+      event(T0, [node('Role', 'role:vault'), ref('Resource', 'resource:vault'), grant('role:vault', 'resource:vault', 'admin')]),
+      event(T2, [node('Role', 'role:late')]),
+    );
+    const ids = async (asOf: number) => (await store.blastRadius({ rootId: 'nhi:ci-bot', maxDepth: 4, asOf }))?.resources.map((r) => r.resource.id);
+    expect(await ids(T1)).toEqual(['resource:account', 'resource:db', 'resource:bucket']);
+    expect(await ids(T3)).toEqual(['resource:account', 'resource:db', 'resource:vault', 'resource:bucket']);
   });
 
   it('is null for an id the store has never seen', async () => {

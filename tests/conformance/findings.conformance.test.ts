@@ -1,7 +1,7 @@
 import type { Finding, FindingsQuery, GraphStore, OwaspNhiRisk } from '@lineage/domain';
 import { DEFAULT_FINDINGS_POLICY } from '@lineage/domain';
 import { describeEachStore } from './conformance-stores';
-import { apply, event, left, node, person, rel, retire, t, update } from './graph-script';
+import { apply, event, left, node, person, ref, rel, retire, t, update } from './graph-script';
 
 const DAY = 86_400_000;
 const T0 = t('2025-01-01T00:00:00Z');
@@ -101,6 +101,55 @@ describeEachStore('findings mapped to the OWASP NHI Top 10', (open) => {
     ]);
     // Half a year later nothing has been used within the window.
     expect(subjects(await findingsOf(store, 'NHI5', LATER))).toEqual(['nhi:admin', 'nhi:busy', 'nhi:idle']);
+  });
+
+  it('NHI5: since and evidence come from the roles that make the finding, not from every role held', async () => {
+    const grant = (role: string, resource: string, level: string) => rel('GRANTS', role, resource, 'declared', { level, actions: [] });
+    await apply(
+      store,
+      event(T0, [node('Role', 'role:reader'), node('Resource', 'resource:a'), node('Resource', 'resource:b'), grant('role:reader', 'resource:b', 'read')]),
+      event(T0, [node('NHI', 'nhi:mixed'), rel('HAS_ROLE', 'nhi:mixed', 'role:reader')], { id: 'reader-granted' }),
+      event(T1, [node('Role', 'role:admin'), grant('role:admin', 'resource:a', 'admin'), rel('HAS_ROLE', 'nhi:mixed', 'role:admin')], { id: 'admin-granted' }),
+      // The reader role's one grant is in use: that role is no part of the finding.
+      event(NOW - 5 * DAY, [rel('ACCESSED', 'nhi:mixed', 'resource:b', 'observed')]),
+    );
+    const [finding] = await findingsOf(store, 'NHI5');
+    expect(finding).toMatchObject({ id: 'NHI5:nhi:mixed', severity: 'HIGH', since: T1, evidence: ['admin-granted'] });
+    expect(finding!.summary).toBe('nhi:mixed holds admin access through role:admin.');
+  });
+
+  it('names what a finding is about, and lists its evidence, in id order', async () => {
+    const grant = (role: string, resource: string) => rel('GRANTS', role, resource, 'declared', { level: 'admin', actions: [] });
+    await apply(
+      store,
+      // NHI2: two stores, the later id first.
+      event(T0, [fresh('cred:leaky'), node('SecretStore', 'store:z', { storeKind: 'repo_file', vault: false }), rel('STORED_IN', 'cred:leaky', 'store:z')], { id: 'stored-z' }),
+      event(T0, [node('SecretStore', 'store:a', { storeKind: 'ci_variable', vault: false }), rel('STORED_IN', 'cred:leaky', 'store:a')], { id: 'stored-a' }),
+      // NHI5: two admin roles, role:a held, role:b one it may assume (by relationship type, CAN_ASSUME sorts first).
+      event(T0, [node('Role', 'role:a'), node('Role', 'role:b'), ref('Resource', 'resource:x'), grant('role:a', 'resource:x'), grant('role:b', 'resource:x'), node('NHI', 'nhi:admin')]),
+      event(T0, [rel('CAN_ASSUME', 'nhi:admin', 'role:b')], { id: 'may-assume-b' }),
+      event(T0, [rel('HAS_ROLE', 'nhi:admin', 'role:a')], { id: 'holds-a' }),
+      // NHI8: a prod workload that runs as the NHI, a dev one (first by id) that uses it.
+      event(T0, [node('NHI', 'nhi:shared'), node('Workload', 'workload:z', { environment: 'prod' }), rel('RUNS_AS', 'workload:z', 'nhi:shared', 'observed')], { id: 'runs-z' }),
+      event(T0, [node('Workload', 'workload:a', { environment: 'dev' }), rel('USES', 'workload:a', 'nhi:shared', 'observed')], { id: 'uses-a' }),
+    );
+    const nhi2 = (await findingsOf(store, 'NHI2'))[0]!;
+    expect([nhi2.summary, nhi2.evidence]).toEqual(['cred:leaky is kept outside a vault (store:a, store:z: ci_variable, repo_file).', ['stored-a', 'stored-z']]);
+    const nhi5 = (await findingsOf(store, 'NHI5'))[0]!;
+    expect([nhi5.summary, nhi5.evidence]).toEqual(['nhi:admin holds admin access through role:a, role:b.', ['holds-a', 'may-assume-b']]);
+    const nhi8 = (await findingsOf(store, 'NHI8'))[0]!;
+    expect([nhi8.summary, nhi8.evidence]).toEqual(['nhi:shared is used across environments (dev, prod) by workload:a, workload:z.', ['uses-a', 'runs-z']]);
+  });
+
+  it('NHI7: as of a time before the last rotation, no age is given (a rotation still to come is no age)', async () => {
+    // Properties are current: as of before the rotation, when the credential was last rotated is not known.
+    await apply(store, event(T0, [fresh('cred:never-expires', { expiresAt: null, lastRotatedAt: NOW - 10 * DAY })]));
+    const [before] = await findingsOf(store, 'NHI7', NOW - 12 * DAY - DAY / 2);
+    expect(before).toMatchObject({ id: 'NHI7:cred:never-expires', severity: 'MEDIUM' });
+    expect(before!.summary).toBe('cred:never-expires is a long-lived secret: it never expires.');
+    // After it, the age is in whole days.
+    const [after] = await findingsOf(store, 'NHI7', NOW + DAY / 2);
+    expect(after!.summary).toBe('cred:never-expires is a long-lived secret: it never expires and it was last rotated 10 days ago.');
   });
 
   it('NHI7: no expiry, an expiry beyond policy, or not rotated within policy', async () => {

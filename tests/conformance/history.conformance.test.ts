@@ -1,4 +1,5 @@
 import type { AcceptedEvent, GraphStore } from '@lineage/domain';
+import { followUpKey } from '@lineage/domain';
 import { describeEachStore } from './conformance-stores';
 import { apply, event, inherit, node, person, ref, rel, snapshot, t, unrel, update } from './graph-script';
 
@@ -155,6 +156,37 @@ describeEachStore('history, idempotency and event-time order', (open) => {
     expect(rest.hasNextPage).toBe(false);
     const window = await store.timeline('nhi:a', T1, T2, { first: 10 });
     expect(window.items.map((e) => e.eventId).sort()).toEqual(['i2', 'i4']);
+  });
+
+  it('orders a timeline’s events at one time by source, then id, not by arrival, and pages through them so', async () => {
+    // Arriving in the opposite order to (source, id), some in a batch of their own.
+    const at = (id: string, source: string) => event(T1, [ref('NHI', 'nhi:t')], { id, source });
+    await apply(store, at('z', 'iam'), at('a', 'iam'));
+    await apply(store, at('m', 'cloud'), event(T0, [node('NHI', 'nhi:t')], { id: 'created', source: 'iam' }));
+    const expected = ['created', 'm', 'a', 'z'];
+    expect((await store.timeline('nhi:t', null, null, { first: 10 })).items.map((e) => e.eventId)).toEqual(expected);
+    const seen: string[] = [];
+    let after: string | undefined;
+    for (;;) {
+      const page = await store.timeline('nhi:t', null, null, { first: 1, ...(after ? { after } : {}) });
+      seen.push(...page.items.map((e) => e.eventId));
+      if (!page.hasNextPage) break;
+      after = page.endCursor!;
+    }
+    expect(seen).toEqual(expected);
+  });
+
+  it('gives follow-ups back in the order their events came, within a batch and across batches', async () => {
+    const kind = 'conformance.follow-up';
+    const asking = (id: string) => ({ ...event(T1, [ref('NHI', 'nhi:f')], { id }), followUps: [{ kind, payload: JSON.stringify({ id }) }] });
+    // One batch whose events' keys sort the other way, then a later batch.
+    await apply(store, asking('z'), asking('m'), asking('a'));
+    await apply(store, asking('b'));
+    const pending = await store.pendingFollowUps(kind, 10);
+    expect(pending.map((f) => JSON.parse(f.payload) as { id: string }).map((p) => p.id)).toEqual(['z', 'm', 'a', 'b']);
+    expect(pending[0]!.key).toBe(followUpKey(kind, 'conformance', 'z'));
+    await store.completeFollowUp(pending[0]!.key);
+    expect((await store.pendingFollowUps(kind, 2)).map((f) => f.key)).toEqual([followUpKey(kind, 'conformance', 'm'), followUpKey(kind, 'conformance', 'a')]);
   });
 
   it('commits dead letters, counters and the checkpoint with the batch', async () => {

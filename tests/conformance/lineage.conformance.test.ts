@@ -61,6 +61,24 @@ describeEachStore('lineage: who is accountable for an NHI', (open) => {
     expect(credential?.chain.at(-1)).toMatchObject({ from: { id: 'nhi:deploy-bot' }, relation: 'CREATED', to: { id: 'cred:key-1' } });
   });
 
+  it('a credential that authenticates two NHIs since the same instant resolves through the first by id', async () => {
+    // Both NHIs have an active owner: the tie is broken by the NHI's id, not by the order a store reads rows in.
+    await apply(
+      store,
+      event(T0, [person('person:ann'), person('person:ben')]),
+      event(T1, [
+        node('NHI', 'nhi:b'), node('NHI', 'nhi:a'), rel('OWNS', 'person:ben', 'nhi:b'), rel('OWNS', 'person:ann', 'nhi:a'),
+        node('Credential', 'cred:shared', { status: 'active' }), rel('AUTHENTICATES', 'cred:shared', 'nhi:b'), rel('AUTHENTICATES', 'cred:shared', 'nhi:a'),
+      ]),
+    );
+    const lineage = await store.lineage('cred:shared', NOW);
+    expect(lineage?.accountable?.id).toBe('person:ann');
+    expect(lineage?.chain.map((s) => [s.from.id, s.relation, s.to.id])).toEqual([
+      ['person:ann', 'OWNS', 'nhi:a'],
+      ['cred:shared', 'AUTHENTICATES', 'nhi:a'],
+    ]);
+  });
+
   it('the owner of a workload covers the NHI it runs as', async () => {
     await apply(
       store,

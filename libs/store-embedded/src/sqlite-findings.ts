@@ -48,6 +48,16 @@ const UNUSED_GRANT = (nhi: string, role: string) => `(
   AND EXISTS (SELECT 1 FROM relationships g WHERE g.type = 'GRANTS' AND g.src = ${role} AND ${validAt('g')}
               AND NOT EXISTS (SELECT 1 FROM relationships a WHERE a.type = 'ACCESSED' AND a.src = ${nhi} AND a.dst = g.dst
                               AND a.last_seen >= @asOf - @usageWindowMs AND a.valid_from <= @asOf)))`;
+/** A held role `r` that makes the NHI `n` overprivileged: it grants admin, or a grant it has not used. */
+const FINDING_ROLE = `${HELD_ROLE} AND (${ADMIN_ROLE('r.dst')} OR ${UNUSED_GRANT('n.id', 'r.dst')})`;
+
+/**
+ * The order of every list a rule aggregates (the names in the sentence, the evidence): by the
+ * id of what the relationship leads to or comes from, then type and start, the relationship's
+ * key. Stated, not left to the plan, so that Neo4j (`ORDER BY` before `collect`) lists alike.
+ */
+const BY_DST = 'ORDER BY r.dst, r.type, r.valid_from';
+const BY_SRC = 'ORDER BY r.src, r.type, r.valid_from';
 
 /**
  * Each OWASP NHI rule as one SQL query that pages by subject id. Every rule reads `@asOf`; none
@@ -58,8 +68,8 @@ const RULES: Partial<Record<OwaspNhiRisk, string>> = {
   NHI2: `
     SELECT r.src AS subjectId,
       CASE WHEN max(json_extract(s.attributes, '$.storeKind') = 'repo_file') THEN 'CRITICAL' ELSE 'HIGH' END AS severity,
-      json_object('stores', json_group_array(s.id), 'kinds', json_group_array(coalesce(json_extract(s.attributes, '$.storeKind'), 'unknown'))) AS detail,
-      min(r.valid_from) AS since, json_group_array(json(r.evidence)) AS evidence
+      json_object('stores', json_group_array(s.id ${BY_DST}), 'kinds', json_group_array(coalesce(json_extract(s.attributes, '$.storeKind'), 'unknown') ${BY_DST})) AS detail,
+      min(r.valid_from) AS since, json_group_array(json(r.evidence) ${BY_DST}) AS evidence
     FROM relationships r
     JOIN nodes c ON c.id = r.src
     JOIN nodes s ON s.id = r.dst
@@ -71,8 +81,8 @@ const RULES: Partial<Record<OwaspNhiRisk, string>> = {
   NHI3: `
     SELECT r.dst AS subjectId,
       CASE WHEN max(coalesce(json_extract(v.attributes, '$.endedAt') <= @asOf, 0)) THEN 'HIGH' ELSE 'MEDIUM' END AS severity,
-      json_object('vendors', json_group_array(v.id), 'ended', max(coalesce(json_extract(v.attributes, '$.endedAt') <= @asOf, 0))) AS detail,
-      min(coalesce(json_extract(v.attributes, '$.endedAt'), r.valid_from)) AS since, json_group_array(json(r.evidence)) AS evidence
+      json_object('vendors', json_group_array(v.id ${BY_SRC}), 'ended', max(coalesce(json_extract(v.attributes, '$.endedAt') <= @asOf, 0))) AS detail,
+      min(coalesce(json_extract(v.attributes, '$.endedAt'), r.valid_from)) AS since, json_group_array(json(r.evidence) ${BY_SRC}) AS evidence
     FROM relationships r
     JOIN nodes v ON v.id = r.src
     JOIN nodes n ON n.id = r.dst
@@ -89,19 +99,18 @@ const RULES: Partial<Record<OwaspNhiRisk, string>> = {
       since, evidence
     FROM (
       SELECT n.id AS subjectId,
-        (SELECT json_group_array(r.dst) FROM relationships r
+        (SELECT json_group_array(r.dst ${BY_DST}) FROM relationships r
           WHERE ${HELD_ROLE} AND ${ADMIN_ROLE('r.dst')}) AS adminRoles,
-        (SELECT json_group_array(r.dst) FROM relationships r
+        (SELECT json_group_array(r.dst ${BY_DST}) FROM relationships r
           WHERE ${HELD_ROLE}
             AND NOT ${ADMIN_ROLE('r.dst')} AND ${UNUSED_GRANT('n.id', 'r.dst')}) AS unusedRoles,
-        (SELECT min(r.valid_from) FROM relationships r WHERE ${HELD_ROLE}) AS since,
-        (SELECT json_group_array(json(r.evidence)) FROM relationships r
-          WHERE ${HELD_ROLE}) AS evidence
+        -- Since and evidence: of the roles that make the finding, not of every role held.
+        (SELECT min(r.valid_from) FROM relationships r WHERE ${FINDING_ROLE}) AS since,
+        (SELECT json_group_array(json(r.evidence) ${BY_DST}) FROM relationships r
+          WHERE ${FINDING_ROLE}) AS evidence
       FROM nodes n
       WHERE n.kind = 'NHI' AND n.id > @after AND (@subject IS NULL OR n.id = @subject) AND ${validAt('n')}
-        AND EXISTS (SELECT 1 FROM relationships r
-          WHERE ${HELD_ROLE}
-            AND (${ADMIN_ROLE('r.dst')} OR ${UNUSED_GRANT('n.id', 'r.dst')}))
+        AND EXISTS (SELECT 1 FROM relationships r WHERE ${FINDING_ROLE})
       ORDER BY n.id LIMIT @limit
     )`,
 
@@ -113,7 +122,9 @@ const RULES: Partial<Record<OwaspNhiRisk, string>> = {
       json_object(
         'noExpiry', json_extract(c.attributes, '$.expiresAt') IS NULL,
         'expiryDays', (json_extract(c.attributes, '$.expiresAt') - coalesce(json_extract(c.attributes, '$.createdAt'), c.valid_from)) / ${DAY_MS},
-        'ageDays', (@asOf - coalesce(json_extract(c.attributes, '$.lastRotatedAt'), json_extract(c.attributes, '$.createdAt'), c.valid_from)) / ${DAY_MS}
+        -- Whole days (@asOf binds as a REAL); none before the last rotation, which is still to come then.
+        'ageDays', CASE WHEN @asOf >= coalesce(json_extract(c.attributes, '$.lastRotatedAt'), json_extract(c.attributes, '$.createdAt'), c.valid_from)
+          THEN CAST((@asOf - coalesce(json_extract(c.attributes, '$.lastRotatedAt'), json_extract(c.attributes, '$.createdAt'), c.valid_from)) / ${DAY_MS} AS INTEGER) END
       ) AS detail,
       coalesce(json_extract(c.attributes, '$.lastRotatedAt'), json_extract(c.attributes, '$.createdAt'), c.valid_from) AS since,
       '[]' AS evidence
@@ -136,8 +147,8 @@ const RULES: Partial<Record<OwaspNhiRisk, string>> = {
       ORDER BY s.id LIMIT @limit
     )
     SELECT x.subjectId, 'HIGH' AS severity,
-      json_object('workloads', json_group_array(w.id), 'environments', json_group_array(${ENVIRONMENT('w')})) AS detail,
-      max(r.valid_from) AS since, json_group_array(json(r.evidence)) AS evidence
+      json_object('workloads', json_group_array(w.id ${BY_SRC}), 'environments', json_group_array(${ENVIRONMENT('w')} ${BY_SRC})) AS detail,
+      max(r.valid_from) AS since, json_group_array(json(r.evidence) ${BY_SRC}) AS evidence
     FROM mixed x
     CROSS JOIN relationships r ON r.${WORKLOAD_EDGES} AND r.dst = x.subjectId AND ${validAt('r')}
     CROSS JOIN nodes w ON w.id = r.src AND ${validAt('w')} AND ${ENVIRONMENT('w')} IS NOT NULL
@@ -145,8 +156,8 @@ const RULES: Partial<Record<OwaspNhiRisk, string>> = {
 
   NHI9: `
     SELECT r.dst AS subjectId, CASE WHEN count(DISTINCT r.src) >= 3 THEN 'HIGH' ELSE 'MEDIUM' END AS severity,
-      json_object('workloads', json_group_array(DISTINCT r.src)) AS detail,
-      max(r.valid_from) AS since, json_group_array(json(r.evidence)) AS evidence
+      json_object('workloads', json_group_array(DISTINCT r.src ORDER BY r.src)) AS detail,
+      max(r.valid_from) AS since, json_group_array(json(r.evidence) ${BY_SRC}) AS evidence
     FROM relationships r JOIN nodes w ON w.id = r.src
     WHERE r.type = 'USES' AND ${validAt('r')} AND ${validAt('w')} AND r.dst > @after AND (@subject IS NULL OR r.dst = @subject)
     GROUP BY r.dst HAVING count(DISTINCT r.src) > 1
@@ -155,8 +166,8 @@ const RULES: Partial<Record<OwaspNhiRisk, string>> = {
   NHI10: `
     SELECT r.dst AS subjectId,
       CASE WHEN max(coalesce(json_extract(r.attributes, '$.interactive'), 0)) = 1 THEN 'HIGH' ELSE 'MEDIUM' END AS severity,
-      json_object('people', json_group_array(DISTINCT r.src)) AS detail,
-      min(r.valid_from) AS since, json_group_array(json(r.evidence)) AS evidence
+      json_object('people', json_group_array(DISTINCT r.src ORDER BY r.src)) AS detail,
+      min(r.valid_from) AS since, json_group_array(json(r.evidence) ${BY_SRC}) AS evidence
     FROM relationships r JOIN nodes p ON p.id = r.src
     WHERE r.type = 'USED' AND r.valid_from <= @asOf AND p.kind = 'Person' AND r.dst > @after AND (@subject IS NULL OR r.dst = @subject)
     GROUP BY r.dst ORDER BY r.dst LIMIT @limit`,

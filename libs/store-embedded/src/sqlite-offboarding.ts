@@ -123,7 +123,7 @@ export class SqliteOffboarding {
     const known = new Set(slice.nodes.map((node) => node.id));
     const missing = [...new Set(extra.flatMap((rel) => [rel.from, rel.to]))].filter((id) => !known.has(id));
     // The walk down read some of them already (credentials the subject created). In id order, as a
-    // read returns them: the planner meets nodes in this order, and it decides which store comes first.
+    // read returns them (the planner orders the stores it meets itself).
     const more = this.reader.nodesOf(missing, reached).sort((a, b) => compareIds(a.id, b.id));
     return {
       subject,

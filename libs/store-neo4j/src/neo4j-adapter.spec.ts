@@ -20,7 +20,9 @@ import {
   RECORD_EVENTS,
   SAVE_CHECKPOINT,
   WRITE_DEAD_LETTERS,
+  WRITE_FOLLOW_UPS,
   WRITE_TIMELINE,
+  writeFollowUps,
   recordEvents,
 } from './neo4j-ledger';
 import { ACTIVE_CREDENTIALS, LINEAGE_SUBGRAPH, fetchLineageGraph } from './neo4j-lineage-queries';
@@ -397,6 +399,21 @@ describe('writeBatch', () => {
       [6, '{}', 'data.personId'],
     ]);
     expect(plain(tx.callsOf(SAVE_CHECKPOINT)[0])).toMatchObject({ stream: 'file:demo.ndjson', position: '42' });
+  });
+});
+
+describe('writeFollowUps', () => {
+  it('numbers the follow-ups from the FollowUp sequence in the order of their events, not of their keys', async () => {
+    const tx = new ScriptedTransaction(new Map([[RESERVE_SEQUENCE, () => [record({ last: int(10) })]]]));
+    const asking = (id: string) => event(id, [], { followUps: [{ kind: 'offboarding.plan', payload: id }] });
+    await writeFollowUps(tx.runner, [asking('z'), event('none', []), asking('a')], T0);
+
+    expect(plain(tx.callsOf(RESERVE_SEQUENCE)[0])).toEqual({ name: 'FollowUp', count: 2 });
+    const rows = plain(tx.callsOf(WRITE_FOLLOW_UPS)[0]!['rows']) as { key: string; seq: number }[];
+    expect(rows.map((row) => [row.key, row.seq])).toEqual([
+      ['["offboarding.plan","hr","z"]', 11],
+      ['["offboarding.plan","hr","a"]', 12],
+    ]);
   });
 });
 

@@ -42,6 +42,14 @@ const IN_WINDOW = `subject.id > $after AND ($subjectId IS NULL OR subject.id = $
 /** `alias` is an active credential: valid at $asOf, status active or unset (the caller matches the label). */
 const activeCredential = (alias: string) => `${validAt(alias)} AND coalesce(${alias}.status, 'active') = 'active'`;
 
+/**
+ * The order of every list a rule collects (the names in the sentence, the evidence): by the id of
+ * the node at the far end of the relationship, then its type and start — the order the SQL states
+ * in its aggregates. `collect()` keeps the order of its input rows, which is defined only by an
+ * `ORDER BY` in the WITH before it.
+ */
+const byFarEnd = (far: string, rel = 'r') => `ORDER BY ${far}.id, type(${rel}), ${rel}.validFrom`;
+
 /** Rows out of every rule: one per subject, in subject id order, at most $limit. */
 const PAGE = `ORDER BY subject.id
 LIMIT $limit`;
@@ -54,6 +62,8 @@ export const SECRET_LEAKAGE = `
 MATCH (subject:${CREDENTIAL})-[r:${REL.STORED_IN}]->(store:${NODE})
 WHERE ${IN_WINDOW} AND ${activeCredential('subject')} AND ${validAt('r')}
   AND NOT (coalesce(store.vault = true, false) OR coalesce(store.storeKind, '') IN $vaultKinds)
+WITH subject, r, store
+${byFarEnd('store')}
 WITH subject, collect(store.id) AS stores, collect(coalesce(store.storeKind, 'unknown')) AS kinds,
      min(r.validFrom) AS since, collect(r.evidence) AS evidence
 RETURN subject,
@@ -74,6 +84,8 @@ WHERE ended OR NOT EXISTS {
   MATCH (vendor)<-[sponsor:${REL.SPONSORS}]-()
   WHERE ${validAt('sponsor')}
 }
+WITH subject, vendor, r, ended
+${byFarEnd('vendor')}
 WITH subject, collect(vendor.id) AS vendors, collect(ended) AS endedFlags,
      min(coalesce(vendor.endedAt, r.validFrom)) AS since, collect(r.evidence) AS evidence
 RETURN subject,
@@ -104,6 +116,8 @@ WITH subject, r, role,
          }
      } AS unused
 WHERE admin OR unused
+WITH subject, r, role, admin
+${byFarEnd('role')}
 WITH subject, collect(CASE WHEN admin THEN role.id END) AS adminRoles,
      collect(CASE WHEN NOT admin THEN role.id END) AS unusedRoles,
      min(r.validFrom) AS since, collect(r.evidence) AS evidence
@@ -116,7 +130,8 @@ ${PAGE}`;
  * NHI7 Long-Lived Secrets: an active credential with no `expiresAt`, or an expiry further from
  * its creation than $maxExpiryMs, or a last rotation (`lastRotatedAt`, else `createdAt`, else the
  * node's start) older than $rotationMs at $asOf. HIGH when it never expires and is not rotated.
- * Day counts divide integers by $dayMs, truncating, as SQLite does.
+ * Day counts divide integers by $dayMs, so they are whole days (truncated, as the SQL's CAST);
+ * there is no age as of a time before the last rotation (null, as in the SQL).
  */
 export const LONG_LIVED_SECRETS = `
 MATCH (subject:${CREDENTIAL})
@@ -130,7 +145,7 @@ RETURN subject,
        CASE WHEN subject.expiresAt IS NULL AND $asOf - rotatedAt > $rotationMs THEN 'HIGH' ELSE 'MEDIUM' END AS severity,
        {noExpiry: subject.expiresAt IS NULL,
         expiryDays: (subject.expiresAt - createdAt) / $dayMs,
-        ageDays: ($asOf - rotatedAt) / $dayMs} AS detail,
+        ageDays: CASE WHEN $asOf >= rotatedAt THEN ($asOf - rotatedAt) / $dayMs END} AS detail,
        rotatedAt AS since, [] AS evidence
 ${PAGE}`;
 
@@ -141,6 +156,8 @@ ${PAGE}`;
 export const ENVIRONMENT_ISOLATION = `
 MATCH (workload:${NODE})-[r:${typeUnion(['USES', 'RUNS_AS'])}]->(subject:${NODE})
 WHERE ${IN_WINDOW} AND ${validAt('r')} AND ${validAt('workload')} AND workload.environment IS NOT NULL
+WITH subject, r, workload
+${byFarEnd('workload')}
 WITH subject, collect(workload.id) AS workloads, collect(workload.environment) AS environments,
      max(r.validFrom) AS since, collect(r.evidence) AS evidence
 WHERE 'prod' IN environments AND any(environment IN environments WHERE environment <> 'prod')
@@ -151,6 +168,8 @@ ${PAGE}`;
 export const NHI_REUSE = `
 MATCH (workload:${NODE})-[r:${REL.USES}]->(subject:${NODE})
 WHERE ${IN_WINDOW} AND ${validAt('r')} AND ${validAt('workload')}
+WITH subject, r, workload
+${byFarEnd('workload')}
 WITH subject, collect(DISTINCT workload.id) AS workloads, max(r.validFrom) AS since, collect(r.evidence) AS evidence
 WHERE size(workloads) > 1
 RETURN subject,
@@ -165,6 +184,8 @@ ${PAGE}`;
 export const HUMAN_USE = `
 MATCH (person:${KIND_LABELS.Person})-[r:${REL.USED}]->(subject:${NODE})
 WHERE ${IN_WINDOW} AND r.validFrom <= $asOf
+WITH subject, r, person
+${byFarEnd('person')}
 WITH subject, collect(DISTINCT person.id) AS people, collect(coalesce(r.interactive = true, false)) AS interactive,
      min(r.validFrom) AS since, collect(r.evidence) AS evidence
 RETURN subject,

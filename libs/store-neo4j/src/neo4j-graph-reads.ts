@@ -8,7 +8,7 @@ import type {
   RelationKind,
   TimelineEntry,
 } from '@lineage/domain';
-import { RELATION_KIND_NAMES, badInput, decodeCursor, pageOf } from '@lineage/domain';
+import { RELATION_KIND_NAMES, decodeCursor, decodeTimelineCursor, pageOf, timelineKey } from '@lineage/domain';
 import { toGraphNode, toGraphRelationshipEntry } from './neo4j-mapping';
 import { NODE_LABEL, RELATIONSHIP_TYPES, validAt } from './neo4j-model';
 import type { Neo4jSessions } from './neo4j-session';
@@ -90,10 +90,7 @@ RETURN count(t) AS n`;
 
 function timelineCursor(after: string | null | undefined): { afterTime: number; afterSource: string; afterId: string } {
   if (!after) return { afterTime: EARLIEST, afterSource: '', afterId: '' };
-  const [time, source, id] = decodeCursor(after, 3);
-  if (typeof time !== 'number' || typeof source !== 'string' || typeof id !== 'string') {
-    throw badInput('after', 'is not a cursor this API returned');
-  }
+  const [time, source, id] = decodeTimelineCursor(after);
   return { afterTime: time, afterSource: source, afterId: id };
 }
 
@@ -149,7 +146,7 @@ export class Neo4jGraphReads {
         summary: readString(record.get('summary'), 'timeline summary'),
       }));
       const total = await run(tx, TIMELINE_COUNT, window);
-      return pageOf(items, page.first, (entry) => [entry.time, entry.source, entry.eventId], readNumber(total[0]?.get('n'), 'timeline count'));
+      return pageOf(items, page.first, timelineKey, readNumber(total[0]?.get('n'), 'timeline count'));
     });
   }
 }

@@ -72,25 +72,36 @@ export const SAVE_CHECKPOINT = `
 MERGE (c:Checkpoint {stream: $stream})
 SET c.position = $position, c.updatedAt = $updatedAt`;
 
+/** A follow-up keeps the number it was written with: the order its events came in, as the embedded store's rowid. */
 export const WRITE_FOLLOW_UPS = `
 UNWIND $rows AS f
 MERGE (x:FollowUp {key: f.key})
-ON CREATE SET x.kind = f.kind, x.payload = f.payload, x.createdAt = f.createdAt`;
+ON CREATE SET x.kind = f.kind, x.payload = f.payload, x.createdAt = f.createdAt, x.seq = f.seq`;
 
+/**
+ * Oldest first: by the number written with it (the follow-ups of one batch share createdAt, and
+ * their keys do not follow the events' order). One written before follow-ups were numbered has
+ * none and comes first, by (createdAt, key) as it did then.
+ */
 export const PENDING_FOLLOW_UPS = `
 MATCH (x:FollowUp {kind: $kind})
 RETURN x.key AS key, x.kind AS kind, x.payload AS payload
-ORDER BY x.createdAt, x.key
+ORDER BY coalesce(x.seq, 0), x.createdAt, x.key
 LIMIT $limit`;
 
 export const COMPLETE_FOLLOW_UP = 'MATCH (x:FollowUp {key: $key}) DELETE x';
 
-/** The follow-ups of the batch's new events, in the batch's transaction. */
+/**
+ * The follow-ups of the batch's new events, in the batch's transaction, numbered in the events'
+ * order from the `FollowUp` sequence (so concurrent batches get disjoint, ordered ranges).
+ */
 export async function writeFollowUps(tx: QueryRunner, accepted: readonly AcceptedEvent[], at: EpochMs): Promise<void> {
   const rows = accepted.flatMap((event) =>
     (event.followUps ?? []).map((f) => ({ key: followUpKey(f.kind, event.source, event.id), kind: f.kind, payload: f.payload, createdAt: at })),
   );
-  if (rows.length > 0) await run(tx, WRITE_FOLLOW_UPS, { rows });
+  if (rows.length === 0) return;
+  const first = await reserveSequence(tx, SEQUENCES.followUp, rows.length);
+  await run(tx, WRITE_FOLLOW_UPS, { rows: rows.map((row, i) => ({ ...row, seq: first + i })) });
 }
 
 /** Outcome of each event of the batch, in order: the first of two events with one key in a batch wins. */

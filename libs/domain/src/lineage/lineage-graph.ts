@@ -58,9 +58,13 @@ function push(map: Map<string, GraphRelationship[]>, key: string, rel: GraphRela
   else map.set(key, [rel]);
 }
 
-/** Oldest first, then by the far end's id: a stable order for the rules to read. */
+/**
+ * Oldest first, then by the ends' ids: a stable order for the rules to read, whatever order the
+ * store returned the rows in. In a node's incoming list `from` is the far end, in its outgoing
+ * list `to` is (its `from` is the node itself, so without `to` a tie kept the rows' order).
+ */
 function oldestFirst(a: GraphRelationship, b: GraphRelationship): number {
-  return a.validFrom - b.validFrom || compareIds(a.from, b.from);
+  return a.validFrom - b.validFrom || compareIds(a.from, b.from) || compareIds(a.to, b.to);
 }
 
 function select(list: readonly GraphRelationship[] | undefined, type: RelationKind, asOf: EpochMs): GraphRelationship[] {

@@ -42,3 +42,21 @@ export function pageOf<T>(
 export function mapPage<T, U>(page: Page<T>, map: (item: T) => U): Page<U> {
   return { ...page, items: page.items.map(map) };
 }
+
+/**
+ * A timeline pages by event time, then by the event's source and id (its idempotency key): an
+ * order every store, and every replay of the same events, gives alike — unlike arrival order.
+ */
+export type TimelineKey = readonly [time: number, source: string, eventId: string];
+
+export function timelineKey(entry: { readonly time: number; readonly source: string; readonly eventId: string }): TimelineKey {
+  return [entry.time, entry.source, entry.eventId];
+}
+
+export function decodeTimelineCursor(cursor: string, field = 'after'): TimelineKey {
+  const [time, source, eventId] = decodeCursor(cursor, 3, field);
+  if (typeof time !== 'number' || typeof source !== 'string' || typeof eventId !== 'string') {
+    throw badInput(field, 'is not a cursor this API returned');
+  }
+  return [time, source, eventId];
+}

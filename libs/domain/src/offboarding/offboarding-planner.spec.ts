@@ -234,6 +234,32 @@ describe('planOffboarding (pure rules on hand-built graphs)', () => {
     expect(actions[0]?.evidence).toEqual(['evt-left', 'evt-pat', 'evt-uses', 'evt-role', 'evt-grants', 'evt-stored']);
   });
 
+  it('a credential in two readable stores gives its reasons in store id order, whatever order the context lists the stores in', () => {
+    const alice = person('person:alice');
+    const stores = [node('SecretStore', 'store:vault:kv/ops/b'), node('SecretStore', 'store:vault:kv/ops/a')];
+    const plan = (listed: GraphNode[]) =>
+      planOffboarding(
+        context(
+          alice,
+          [node('Credential', 'cred:key', { credentialKind: 'api_token', status: 'active' }), node('Role', 'role:ops'), ...listed],
+          [
+            rel('HAS_ROLE', 'person:alice', 'role:ops', 'evt-role'),
+            rel('GRANTS', 'role:ops', 'store:vault:kv/ops/*', 'evt-grants', T0, null, { level: 'read' }),
+            rel('STORED_IN', 'cred:key', 'store:vault:kv/ops/b', 'evt-stored-b'),
+            rel('STORED_IN', 'cred:key', 'store:vault:kv/ops/a', 'evt-stored-a'),
+          ],
+          [],
+        ),
+        leaverTrigger('person:alice'),
+        CREATED_AT,
+      ).actions;
+    for (const listed of [stores, [...stores].reverse()]) {
+      const [action] = plan(listed);
+      expect(action?.reason).toMatch(/^kept in secret store store:vault:kv\/ops\/a,.*; also kept in secret store store:vault:kv\/ops\/b,/);
+      expect(action?.evidence).toEqual(['evt-left', 'evt-role', 'evt-grants', 'evt-stored-a', 'evt-stored-b']);
+    }
+  });
+
   it('orders actions REASSIGN, DISABLE, ROTATE, REVOKE, then by target id', () => {
     const alice = person('person:alice');
     const ctx = context(

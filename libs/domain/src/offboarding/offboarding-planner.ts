@@ -4,7 +4,7 @@ import type { Lineage } from '../lineage/accountability';
 import { findOrphanedBy, hasPersonLeft, isPersonActive, resolveLineage } from '../lineage/accountability';
 import { LineageGraph } from '../lineage/lineage-graph';
 import type { EpochMs, GraphNode, GraphRelationship } from '../model/graph-types';
-import { isCredentialLive, isValidAt } from '../model/graph-types';
+import { compareIds, isCredentialLive, isValidAt } from '../model/graph-types';
 import type {
   OffboardingAction,
   OffboardingActionKind,
@@ -283,9 +283,10 @@ class OffboardingPlanner {
 
   /** ROTATE the live credentials kept in a secret store the leaver could read just before leaving. */
   private planReadableStores(): void {
-    const stores = [...this.graph.allNodes()].filter(
-      (node) => node.kind === 'SecretStore' && isValidAt(node, this.before),
-    );
+    // In id order, not in the order the store listed the nodes: it decides which reason comes first.
+    const stores = [...this.graph.allNodes()]
+      .filter((node) => node.kind === 'SecretStore' && isValidAt(node, this.before))
+      .sort((a, b) => compareIds(a.id, b.id));
     if (stores.length === 0) return;
     for (const reach of this.reachableRoles()) {
       for (const grant of this.graph.outOf(reach.roleId, 'GRANTS', this.before)) {
