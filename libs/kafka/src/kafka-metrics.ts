@@ -43,9 +43,17 @@ export class ConsumerLagTracker {
 /** The tracker the Kafka module feeds; one consumer group member per process. */
 export const consumerLagTracker = new ConsumerLagTracker();
 
+/** One partition's offset resets since the process started, and the messages deleted unread. */
+export interface OffsetResetTotal {
+  topic: string;
+  partition: string;
+  resets: number;
+  lost: number;
+}
+
 /** Per partition, since the process started: committed positions moved back into the log, and the messages deleted unread. */
 export class OffsetResetTracker {
-  private readonly totals = new Map<string, { topic: string; partition: string; resets: number; lost: number }>();
+  private readonly totals = new Map<string, OffsetResetTotal>();
 
   record(reset: OffsetReset): void {
     const key = partitionKey(reset.topic, reset.partition);
@@ -55,7 +63,7 @@ export class OffsetResetTracker {
     this.totals.set(key, total);
   }
 
-  entries(): { topic: string; partition: string; resets: number; lost: number }[] {
+  entries(): OffsetResetTotal[] {
     return [...this.totals.values()].map((total) => ({ ...total }));
   }
 }
@@ -75,26 +83,23 @@ export function registerKafkaMetrics(
   resets: OffsetResetTracker = offsetResetTracker,
 ): Gauge<'topic' | 'partition'> {
   // Both counters are alerts: any increase means a partition's committed offset had left its log.
-  new Counter({
-    name: OFFSET_RESETS_METRIC,
-    help: 'Kafka committed offsets found outside their partition (deleted by retention, or past a truncated end) and moved to its first retained offset',
-    labelNames: ['topic', 'partition'] as const,
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const { topic, partition, resets: count } of resets.entries()) this.inc({ topic, partition }, count);
-    },
-  });
-  new Counter({
-    name: MESSAGES_LOST_METRIC,
-    help: 'Kafka messages deleted from their partition before this consumer group read them',
-    labelNames: ['topic', 'partition'] as const,
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const { topic, partition, lost } of resets.entries()) this.inc({ topic, partition }, lost);
-    },
-  });
+  const resetCounter = (name: string, help: string, total: (entry: OffsetResetTotal) => number) =>
+    new Counter({
+      name,
+      help,
+      labelNames: ['topic', 'partition'] as const,
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const entry of resets.entries()) this.inc({ topic: entry.topic, partition: entry.partition }, total(entry));
+      },
+    });
+  resetCounter(
+    OFFSET_RESETS_METRIC,
+    'Kafka committed offsets found outside their partition (deleted by retention, or past a truncated end) and moved to its first retained offset',
+    (entry) => entry.resets,
+  );
+  resetCounter(MESSAGES_LOST_METRIC, 'Kafka messages deleted from their partition before this consumer group read them', (entry) => entry.lost);
   return new Gauge({
     name: CONSUMER_LAG_METRIC,
     help: 'Kafka consumer lag: messages between the committed offset and the end of the partition',
