@@ -215,8 +215,9 @@ export function deadLetterSends(letters: readonly OutgoingMessage[], maxBytes: n
   let current: OutgoingMessage[] = [];
   let size = BATCH_OVERHEAD;
   for (const letter of letters) {
-    const fitted = recordBytes(letter) + BATCH_OVERHEAD > maxBytes ? truncated(letter) : letter;
-    const bytes = recordBytes(fitted);
+    const whole = recordBytes(letter);
+    const fitted = whole + BATCH_OVERHEAD > maxBytes ? truncated(letter) : letter;
+    const bytes = fitted === letter ? whole : recordBytes(fitted);
     if (current.length > 0 && size + bytes > maxBytes) {
       sends.push(current);
       current = [];

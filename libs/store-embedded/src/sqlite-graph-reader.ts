@@ -360,11 +360,8 @@ export class SqliteGraphReader {
     const rows = reachRows
       .map((row) => ({ ...row, path: JSON.parse(row.path) as string[] }))
       .filter((row) => row.path.slice(2).every((id) => validRoles.has(id)));
-    const reaches: RoleReach[] = rows.map((row) => {
-      const path = row.path;
-      // The root of an NHI is its own principal: do not list it twice.
-      return { roleId: row.role, path: root.kind === 'Credential' ? path : path.slice(1) };
-    });
+    // The root of an NHI is its own principal: do not list it twice.
+    const reaches: RoleReach[] = rows.map((row) => ({ roleId: row.role, path: root.kind === 'Credential' ? row.path : row.path.slice(1) }));
     const roles = [...new Set(reaches.map((r) => r.roleId))];
     const resources = new Map<string, GraphNode>();
     // A role's grants mostly share their attributes (an admin role's thousands alike): each text is parsed once.
