@@ -1,7 +1,7 @@
 import type { Finding, FindingsQuery, GraphStore, OwaspNhiRisk } from '@lineage/domain';
 import { DEFAULT_FINDINGS_POLICY } from '@lineage/domain';
 import { describeEachStore } from './conformance-stores';
-import { apply, event, left, node, person, ref, rel, retire, t, update } from './graph-script';
+import { apply, event, left, node, person, ref, rel, retire, t, unrel, update } from './graph-script';
 
 const DAY = 86_400_000;
 const T0 = t('2025-01-01T00:00:00Z');
@@ -143,13 +143,17 @@ describeEachStore('findings mapped to the OWASP NHI Top 10', (open) => {
 
   it('NHI7: as of a time before the last rotation, no age is given (a rotation still to come is no age)', async () => {
     // Properties are current: as of before the rotation, when the credential was last rotated is not known.
-    await apply(store, event(T0, [fresh('cred:never-expires', { expiresAt: null, lastRotatedAt: NOW - 10 * DAY })]));
+    await apply(store, event(T0, [fresh('cred:never-expires', { expiresAt: null, createdAt: T0 + DAY, lastRotatedAt: NOW - 10 * DAY })]));
     const [before] = await findingsOf(store, 'NHI7', NOW - 12 * DAY - DAY / 2);
-    expect(before).toMatchObject({ id: 'NHI7:cred:never-expires', severity: 'MEDIUM' });
+    // Since its creation, as the secret of that time was made then or later (not its rotation, still to come).
+    expect(before).toMatchObject({ id: 'NHI7:cred:never-expires', severity: 'MEDIUM', since: T0 + DAY });
     expect(before!.summary).toBe('cred:never-expires is a long-lived secret: it never expires.');
     // After it, the age is in whole days.
     const [after] = await findingsOf(store, 'NHI7', NOW + DAY / 2);
     expect(after!.summary).toBe('cred:never-expires is a long-lived secret: it never expires and it was last rotated 10 days ago.');
+    expect(after!.since).toBe(NOW - 10 * DAY);
+    // Before its creation too, it holds since the credential's start.
+    expect((await findingsOf(store, 'NHI7', T0 + DAY / 2))[0]!.since).toBe(T0);
   });
 
   it('NHI7: no expiry, an expiry beyond policy, or not rotated within policy', async () => {
@@ -198,6 +202,19 @@ describeEachStore('findings mapped to the OWASP NHI Top 10', (open) => {
     const found = await findingsOf(store, 'NHI10');
     expect(found.map((f) => [f.subject.id, f.severity, f.evidence])).toEqual([['nhi:abused', 'HIGH', ['console-login']]]);
     expect(await findingsOf(store, 'NHI10', T1 - 1)).toEqual([]);
+  });
+
+  it('NHI10: names each person once, in id order, however often they used it', async () => {
+    await apply(
+      store,
+      event(T0, [node('NHI', 'nhi:abused'), person('person:zed'), person('person:amy')]),
+      event(T0 + 1, [rel('USED', 'person:zed', 'nhi:abused', 'observed')], { id: 'zed-first' }),
+      event(T0 + 2, [unrel('USED', 'person:zed', 'nhi:abused')], { id: 'zed-stopped' }),
+      event(T0 + 3, [rel('USED', 'person:zed', 'nhi:abused', 'observed')], { id: 'zed-again' }),
+      event(T0 + 4, [rel('USED', 'person:amy', 'nhi:abused', 'observed')], { id: 'amy' }),
+    );
+    const [found] = await findingsOf(store, 'NHI10');
+    expect([found!.summary, found!.evidence]).toEqual(['nhi:abused was used by a person: person:amy, person:zed.', ['amy', 'zed-first', 'zed-stopped', 'zed-again']]);
   });
 
   it('pages across risks with stable ids and filters by subject', async () => {

@@ -126,7 +126,12 @@ const RULES: Partial<Record<OwaspNhiRisk, string>> = {
         'ageDays', CASE WHEN @asOf >= coalesce(json_extract(c.attributes, '$.lastRotatedAt'), json_extract(c.attributes, '$.createdAt'), c.valid_from)
           THEN CAST((@asOf - coalesce(json_extract(c.attributes, '$.lastRotatedAt'), json_extract(c.attributes, '$.createdAt'), c.valid_from)) / ${DAY_MS} AS INTEGER) END
       ) AS detail,
-      coalesce(json_extract(c.attributes, '$.lastRotatedAt'), json_extract(c.attributes, '$.createdAt'), c.valid_from) AS since,
+      -- Since the secret of @asOf was made: its last rotation, or, as of a time before that (when
+      -- the rotation before it is not known), its creation.
+      CASE WHEN coalesce(json_extract(c.attributes, '$.lastRotatedAt'), json_extract(c.attributes, '$.createdAt'), c.valid_from) <= @asOf
+             THEN coalesce(json_extract(c.attributes, '$.lastRotatedAt'), json_extract(c.attributes, '$.createdAt'), c.valid_from)
+           WHEN coalesce(json_extract(c.attributes, '$.createdAt'), c.valid_from) <= @asOf THEN coalesce(json_extract(c.attributes, '$.createdAt'), c.valid_from)
+           ELSE c.valid_from END AS since,
       '[]' AS evidence
     FROM nodes c
     WHERE c.kind = 'Credential' AND c.id > @after AND (@subject IS NULL OR c.id = @subject) AND ${ACTIVE_CREDENTIAL('c')}

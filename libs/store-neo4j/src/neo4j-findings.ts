@@ -50,6 +50,14 @@ const activeCredential = (alias: string) => `${validAt(alias)} AND coalesce(${al
  */
 const byFarEnd = (far: string, rel = 'r') => `ORDER BY ${far}.id, type(${rel}), ${rel}.validFrom`;
 
+/**
+ * The distinct values of `expression` in the order `byFarEnd` gave its rows. Not
+ * `collect(DISTINCT …)`, whose order the Cypher manual leaves undefined: a plain `collect()` keeps
+ * the rows' order, where equal far ends are adjacent, so dropping a repeat of the last one is enough.
+ */
+const collectDistinctInOrder = (expression: string) =>
+  `reduce(acc = [], value IN collect(${expression}) | CASE WHEN size(acc) > 0 AND acc[-1] = value THEN acc ELSE acc + value END)`;
+
 /** Rows out of every rule: one per subject, in subject id order, at most $limit. */
 const PAGE = `ORDER BY subject.id
 LIMIT $limit`;
@@ -131,7 +139,8 @@ ${PAGE}`;
  * its creation than $maxExpiryMs, or a last rotation (`lastRotatedAt`, else `createdAt`, else the
  * node's start) older than $rotationMs at $asOf. HIGH when it never expires and is not rotated.
  * Day counts divide integers by $dayMs, so they are whole days (truncated, as the SQL's CAST);
- * there is no age as of a time before the last rotation (null, as in the SQL).
+ * there is no age as of a time before the last rotation (null, as in the SQL), and the finding
+ * holds since the credential's creation then: which secret it had before is not known.
  */
 export const LONG_LIVED_SECRETS = `
 MATCH (subject:${CREDENTIAL})
@@ -146,7 +155,8 @@ RETURN subject,
        {noExpiry: subject.expiresAt IS NULL,
         expiryDays: (subject.expiresAt - createdAt) / $dayMs,
         ageDays: CASE WHEN $asOf >= rotatedAt THEN ($asOf - rotatedAt) / $dayMs END} AS detail,
-       rotatedAt AS since, [] AS evidence
+       CASE WHEN rotatedAt <= $asOf THEN rotatedAt WHEN createdAt <= $asOf THEN createdAt ELSE subject.validFrom END AS since,
+       [] AS evidence
 ${PAGE}`;
 
 /**
@@ -170,7 +180,7 @@ MATCH (workload:${NODE})-[r:${REL.USES}]->(subject:${NODE})
 WHERE ${IN_WINDOW} AND ${validAt('r')} AND ${validAt('workload')}
 WITH subject, r, workload
 ${byFarEnd('workload')}
-WITH subject, collect(DISTINCT workload.id) AS workloads, max(r.validFrom) AS since, collect(r.evidence) AS evidence
+WITH subject, ${collectDistinctInOrder('workload.id')} AS workloads, max(r.validFrom) AS since, collect(r.evidence) AS evidence
 WHERE size(workloads) > 1
 RETURN subject,
        CASE WHEN size(workloads) >= 3 THEN 'HIGH' ELSE 'MEDIUM' END AS severity,
@@ -186,7 +196,7 @@ MATCH (person:${KIND_LABELS.Person})-[r:${REL.USED}]->(subject:${NODE})
 WHERE ${IN_WINDOW} AND r.validFrom <= $asOf
 WITH subject, r, person
 ${byFarEnd('person')}
-WITH subject, collect(DISTINCT person.id) AS people, collect(coalesce(r.interactive = true, false)) AS interactive,
+WITH subject, ${collectDistinctInOrder('person.id')} AS people, collect(coalesce(r.interactive = true, false)) AS interactive,
      min(r.validFrom) AS since, collect(r.evidence) AS evidence
 RETURN subject,
        CASE WHEN true IN interactive THEN 'HIGH' ELSE 'MEDIUM' END AS severity,
