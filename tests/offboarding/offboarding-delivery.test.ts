@@ -22,6 +22,7 @@ import {
   offboardingTriggerOf,
   plannedEventId,
 } from '@lineage/offboarding';
+import { MetricsService, ObservabilityModule } from '@lineage/observability';
 import type { RawRecord } from '@lineage/pipeline';
 import { IngestionPipeline, PipelineModule } from '@lineage/pipeline';
 
@@ -77,6 +78,8 @@ interface Harness {
   readonly service: OffboardingService;
   readonly worker: PlanDeliveryWorker;
   readonly published: PlanPublished[];
+  /** The lines of `/metrics` that are offboarding's series (comments left out). */
+  offboardingMetrics(): Promise<string[]>;
   /** The test clock: advance it to make a retry due. */
   now: number;
 }
@@ -104,7 +107,7 @@ async function boot(webhookUrl: string): Promise<Harness> {
   })
   class TestSettingsModule {}
 
-  @Module({ imports: [TestSettingsModule, PipelineModule, OffboardingModule] })
+  @Module({ imports: [TestSettingsModule, PipelineModule, ObservabilityModule, OffboardingModule] })
   class TestAppModule {}
 
   const app = await NestFactory.createApplicationContext(TestAppModule, { logger: false });
@@ -118,6 +121,8 @@ async function boot(webhookUrl: string): Promise<Harness> {
     service,
     worker: app.get(PlanDeliveryWorker),
     published,
+    offboardingMetrics: async () =>
+      (await app.get(MetricsService).render()).split('\n').filter((line) => line.startsWith('lineage_offboarding_') && !/_bucket\{/.test(line)),
   });
 }
 
@@ -219,6 +224,14 @@ describe('offboarding: leaver events become stored, signed, delivered plans', ()
       (await h.store.pendingDeliveries('webhook', START + 3_600_000, 10)).map((d) => [d.plan.triggeredBy, d.attempts]),
     ).toEqual([['evt-alice-left', 1]]);
     expect(h.published).toEqual([]);
+    // What an operator sees: the plan stored, its delivery failed and waiting for its retry.
+    expect(await h.offboardingMetrics()).toEqual([
+      'lineage_offboarding_plans_total{subject_kind="Person"} 1',
+      'lineage_offboarding_plan_seconds_sum 0',
+      'lineage_offboarding_plan_seconds_count 1',
+      'lineage_offboarding_deliveries_total{channel="webhook",outcome="failed"} 1',
+      'lineage_offboarding_deliveries_retrying{channel="webhook"} 1',
+    ]);
 
     // Before the retry is due, a tick of the loop sends nothing.
     await h.worker.kick();
@@ -232,6 +245,17 @@ describe('offboarding: leaver events become stored, signed, delivered plans', ()
     // The same bytes were signed and sent both times: the plan did not change between attempts.
     expect(receiver.requests[1]!.body.equals(receiver.requests[0]!.body)).toBe(true);
     expect(h.published.map((p) => [p.attempts, p.publishedAt])).toEqual([[2, START + 3_600_000]]);
+    // Delivered an hour after the plan was stored; nothing waits any more.
+    expect(await h.offboardingMetrics()).toEqual([
+      'lineage_offboarding_plans_total{subject_kind="Person"} 1',
+      'lineage_offboarding_plan_seconds_sum 0',
+      'lineage_offboarding_plan_seconds_count 1',
+      'lineage_offboarding_deliveries_total{channel="webhook",outcome="failed"} 1',
+      'lineage_offboarding_deliveries_total{channel="webhook",outcome="delivered"} 1',
+      'lineage_offboarding_delivery_seconds_sum{channel="webhook"} 3600',
+      'lineage_offboarding_delivery_seconds_count{channel="webhook"} 1',
+      'lineage_offboarding_deliveries_retrying{channel="webhook"} 0',
+    ]);
 
     await h.worker.kick();
     expect(receiver.requests).toHaveLength(2);

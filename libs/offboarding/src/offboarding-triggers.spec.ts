@@ -1,6 +1,6 @@
 import type { AcceptedEvent } from '@lineage/domain';
 import { transformEvent, validateCanonical } from '@lineage/events';
-import { offboardingTriggerOf, rejoinOf } from './offboarding-triggers';
+import { PLAN_FOLLOW_UP, offboardingFollowUps, offboardingTriggerOf, rejoinOf } from './offboarding-triggers';
 
 /** A canonical event through the real validator and transform, as the pipeline would accept it. */
 function accepted(
@@ -60,6 +60,18 @@ describe('offboarding triggers', () => {
     );
     expect(offboardingTriggerOf(event)).toBeNull();
     expect(rejoinOf(event)).toEqual({ personId: 'person:e1001', at: Date.parse('2025-09-01T08:00:00Z') });
+  });
+
+  it('the plan follow-up records the trigger and when it was accepted (read once, and only for a trigger)', () => {
+    let reads = 0;
+    const clock = () => Date.parse('2025-06-01T09:30:02Z') + reads++;
+    const event = accepted('hr.person.left', { personId: 'person:e1001' });
+    const [followUp, ...rest] = offboardingFollowUps(event, clock);
+    expect(rest).toEqual([]);
+    expect(followUp!.kind).toBe(PLAN_FOLLOW_UP);
+    expect(JSON.parse(followUp!.payload)).toEqual({ ...offboardingTriggerOf(event), acceptedAt: Date.parse('2025-06-01T09:30:02Z') });
+    expect(offboardingFollowUps(accepted('hr.person.moved', { personId: 'person:e1001', managerId: 'person:e2' }), clock)).toEqual([]);
+    expect(reads).toBe(1);
   });
 
   it('other events neither plan nor supersede', () => {

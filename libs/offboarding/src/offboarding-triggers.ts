@@ -51,10 +51,13 @@ function triggerFrom(
 export const PLAN_FOLLOW_UP = 'offboarding.plan';
 export const SUPERSEDE_FOLLOW_UP = 'offboarding.supersede';
 
-/** What an accepted event leaves for offboarding to do once it has committed. */
-export function offboardingFollowUps(event: AcceptedEvent): FollowUp[] {
+/**
+ * What an accepted event leaves for offboarding to do once it has committed. A trigger records
+ * when it was accepted (`clock`, read as the pipeline decodes it), for the plan's latency.
+ */
+export function offboardingFollowUps(event: AcceptedEvent, clock: () => EpochMs = Date.now): FollowUp[] {
   const trigger = offboardingTriggerOf(event);
-  if (trigger) return [{ kind: PLAN_FOLLOW_UP, payload: JSON.stringify(trigger) }];
+  if (trigger) return [{ kind: PLAN_FOLLOW_UP, payload: JSON.stringify({ ...trigger, acceptedAt: clock() }) }];
   const rejoin = rejoinOf(event);
   if (rejoin) return [{ kind: SUPERSEDE_FOLLOW_UP, payload: JSON.stringify(rejoin) }];
   return [];

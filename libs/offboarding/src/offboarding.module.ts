@@ -3,6 +3,8 @@ import type { GraphStore } from '@lineage/domain';
 import { GRAPH_STORE } from '@lineage/domain';
 import { LineageConfig } from '@lineage/config';
 import { KAFKA_PLAN_CHANNEL } from '@lineage/kafka';
+import { MetricsService } from '@lineage/observability';
+import { OffboardingMetrics } from './offboarding-metrics';
 import type { OffboardingOptions } from './offboarding.service';
 import { DEFAULT_OFFBOARDING_OPTIONS, OFFBOARDING_OPTIONS, OffboardingService } from './offboarding.service';
 import type { PlanChannel } from './plan-channel';
@@ -41,9 +43,19 @@ function nestDeliveryLog(logger: Logger): DeliveryLog {
     level === 'warn' ? logger.warn({ msg, ...fields }) : logger.error({ msg, ...fields });
 }
 
+/** Offboarding's metrics on the registry `/metrics` serves; none in a process without one (the CLI). */
+export function offboardingMetrics(service: OffboardingService, metrics: MetricsService | undefined): OffboardingMetrics | null {
+  if (!metrics) return null;
+  const offboarding = new OffboardingMetrics(metrics.registry);
+  service.onPlanned((plan, trigger) => offboarding.planned(plan, trigger));
+  service.onAttempt((attempt) => offboarding.attempted(attempt));
+  return offboarding;
+}
+
 /**
  * Offboarding automation for an application that ingests: needs the global config and pipeline
  * modules (`LineageConfigModule`, `PipelineModule`), and `KafkaModule` for the Kafka channel.
+ * With the global `ObservabilityModule`, its metrics go on the registry `/metrics` serves.
  * `OFFBOARDING_OPTIONS` (delivery policy, webhook timeout, clock) is optional: a global provider
  * of it (a test, the bench) replaces the defaults.
  */
@@ -67,6 +79,11 @@ function nestDeliveryLog(logger: Logger): DeliveryLog {
       },
     },
     OffboardingService,
+    {
+      provide: OffboardingMetrics,
+      inject: [OffboardingService, { token: MetricsService, optional: true }],
+      useFactory: offboardingMetrics,
+    },
   ],
   exports: [OffboardingService, PlanDeliveryWorker, PLAN_CHANNELS],
 })

@@ -12,7 +12,7 @@ import { LineageConfig } from '@lineage/config';
 import { KAFKA_CHANNEL_NAME } from '@lineage/kafka';
 import { IngestionPipeline } from '@lineage/pipeline';
 import { PLAN_FOLLOW_UP, SUPERSEDE_FOLLOW_UP, offboardingFollowUps } from './offboarding-triggers';
-import type { DeliveryPolicy, PublishedListener } from './plan-delivery-worker';
+import type { AttemptListener, DeliveryPolicy, PublishedListener } from './plan-delivery-worker';
 import { DEFAULT_DELIVERY_POLICY, PlanDeliveryWorker } from './plan-delivery-worker';
 import { DEFAULT_WEBHOOK_TIMEOUT_MS, WEBHOOK_CHANNEL_NAME } from './webhook-plan-channel';
 
@@ -44,7 +44,8 @@ export const DEFAULT_OFFBOARDING_OPTIONS: OffboardingOptions = {
   clock: () => Date.now(),
 };
 
-export type PlannedListener = (plan: OffboardingPlan) => void;
+/** Told of each plan once stored, with the trigger it answers. */
+export type PlannedListener = (plan: OffboardingPlan, trigger: OffboardingTrigger) => void;
 
 /**
  * Offboarding automation: for each accepted `hr.person.left` (employees and contractors alike)
@@ -79,7 +80,7 @@ export class OffboardingService implements OnModuleInit, OnApplicationBootstrap,
   }
 
   onModuleInit(): void {
-    this.pipeline.addFollowUps(offboardingFollowUps);
+    this.pipeline.addFollowUps((event) => offboardingFollowUps(event, this.options.clock));
     this.pipeline.onCommitted((events) => (events.some((e) => e.followUps?.length) ? this.onCommitted() : undefined));
     this.worker.start();
   }
@@ -97,6 +98,11 @@ export class OffboardingService implements OnModuleInit, OnApplicationBootstrap,
   /** Called once per plan and channel when the channel accepted it; `publishedAt` is when. */
   onPublished(listener: PublishedListener): void {
     this.worker.onPublished(listener);
+  }
+
+  /** Called after every delivery attempt, whatever its outcome. */
+  onAttempt(listener: AttemptListener): void {
+    this.worker.onAttempt(listener);
   }
 
   /** Resolves when the deliveries requested so far have been attempted. */
@@ -184,7 +190,7 @@ export class OffboardingService implements OnModuleInit, OnApplicationBootstrap,
     });
     for (const listener of this.plannedListeners) {
       try {
-        listener(plan);
+        listener(plan, trigger);
       } catch (error) {
         this.logger.error({
           msg: 'a plan-stored listener failed',

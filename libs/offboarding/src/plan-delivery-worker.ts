@@ -45,6 +45,24 @@ export interface PlanPublished {
 
 export type PublishedListener = (published: PlanPublished) => void;
 
+/**
+ * One attempt to deliver a plan on a channel and how it ended: delivered, failed (the channel is
+ * down, most likely: it waits for the retry) or refused (`PlanRefused`: this plan waits for its
+ * retry, the channel's next ones go on).
+ */
+export interface DeliveryAttempt {
+  readonly deliveryId: number;
+  readonly plan: OffboardingPlan;
+  readonly channel: string;
+  readonly outcome: 'delivered' | 'failed' | 'refused';
+  /** When it ended; for a delivered plan, when the channel accepted it. */
+  readonly at: EpochMs;
+  /** Attempts made on this delivery, this one included. */
+  readonly attempts: number;
+}
+
+export type AttemptListener = (attempt: DeliveryAttempt) => void;
+
 export interface DeliveryReport {
   readonly delivered: number;
   readonly failed: number;
@@ -59,7 +77,7 @@ export type DeliveryLog = (
 type DeliveryStore = Pick<PlanRepository, 'pendingDeliveries' | 'markDelivered' | 'markDeliveryFailed'>;
 
 export class PlanDeliveryWorker {
-  private readonly listeners: PublishedListener[] = [];
+  private readonly listeners: AttemptListener[] = [];
   /** Runs one after another: a run never overlaps another, so nothing is sent twice by one process. */
   private chain: Promise<unknown> = Promise.resolve();
   /** A run requested but not started yet: further requests join it. */
@@ -80,8 +98,16 @@ export class PlanDeliveryWorker {
     return this.channels.map((channel) => channel.name);
   }
 
-  onPublished(listener: PublishedListener): void {
+  /** Called after every delivery attempt, whatever its outcome (once the store has recorded it). */
+  onAttempt(listener: AttemptListener): void {
     this.listeners.push(listener);
+  }
+
+  /** Called once per plan and channel when the channel accepted it. */
+  onPublished(listener: PublishedListener): void {
+    this.onAttempt(({ plan, channel, outcome, at, attempts }) => {
+      if (outcome === 'delivered') listener({ plan, channel, publishedAt: at, attempts });
+    });
   }
 
   /** Start the timer loop (and deliver what is due now: what a previous process left behind). */
@@ -138,6 +164,7 @@ export class PlanDeliveryWorker {
         let stop = false;
         for (const delivery of due) {
           const attempts = delivery.attempts + 1;
+          const attempt = { deliveryId: delivery.deliveryId, plan: delivery.plan, channel: channel.name, attempts };
           try {
             await channel.deliver(toPlannedEvent(delivery.plan));
           } catch (error) {
@@ -151,6 +178,7 @@ export class PlanDeliveryWorker {
               retryAt: new Date(retryAt).toISOString(),
               error: message(error),
             });
+            this.notify({ ...attempt, outcome: refused ? 'refused' : 'failed', at: this.clock() });
             failed++;
             // A plan the channel refuses must not hold back the others: the next one goes now.
             if (refused) continue;
@@ -162,19 +190,22 @@ export class PlanDeliveryWorker {
           const publishedAt = this.clock();
           await this.store.markDelivered(delivery.deliveryId, publishedAt);
           delivered++;
-          const published: PlanPublished = { plan: delivery.plan, channel: channel.name, publishedAt, attempts };
-          for (const listener of this.listeners) {
-            try {
-              listener(published);
-            } catch (error) {
-              this.log('error', 'a plan-published listener failed', { error: message(error) });
-            }
-          }
+          this.notify({ ...attempt, outcome: 'delivered', at: publishedAt });
         }
         if (stop || due.length < this.policy.batchSize) break;
       }
     }
     return { delivered, failed };
+  }
+
+  private notify(attempt: DeliveryAttempt): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(attempt);
+      } catch (error) {
+        this.log('error', 'a plan-delivery listener failed', { error: message(error) });
+      }
+    }
   }
 }
 

@@ -50,6 +50,11 @@ export interface OffboardingTrigger {
   readonly eventType: string;
   /** When the person left or the contract ended (epoch ms): the plan is evaluated as of then. */
   readonly effectiveAt: EpochMs;
+  /**
+   * When the pipeline accepted the triggering event (epoch ms), for the plan's latency; absent
+   * from the triggers an older release recorded.
+   */
+  readonly acceptedAt?: EpochMs;
 }
 
 export interface OffboardingPolicy {

@@ -1,0 +1,123 @@
+import type { GraphStore, OffboardingPlan, OffboardingTrigger } from '@lineage/domain';
+import { EmbeddedGraphStore } from '@lineage/store-embedded';
+import { Registry } from 'prom-client';
+import { OffboardingMetrics } from './offboarding-metrics';
+import type { OffboardingPlannedEvent, PlanChannel } from './plan-channel';
+import { PlanRefused } from './plan-channel';
+import { PlanDeliveryWorker } from './plan-delivery-worker';
+
+const NOW = Date.parse('2025-06-01T00:00:00Z');
+const POLICY = { initialDelayMs: 1_000, maxDelayMs: 60_000, batchSize: 10, pollIntervalMs: 1_000 };
+
+function plan(triggeredBy: string, createdAt = NOW): OffboardingPlan {
+  return {
+    subjectId: `person:${triggeredBy}`,
+    subjectKind: 'Person',
+    triggeredBy,
+    triggerSource: 'hr',
+    triggerType: 'hr.person.left',
+    effectiveAt: NOW - 60_000,
+    createdAt,
+    actions: [],
+    supersededAt: null,
+  };
+}
+
+function trigger(of: OffboardingPlan, acceptedAt?: number): OffboardingTrigger {
+  return {
+    subjectId: of.subjectId,
+    subjectKind: of.subjectKind,
+    eventId: of.triggeredBy,
+    eventSource: of.triggerSource,
+    eventType: of.triggerType,
+    effectiveAt: of.effectiveAt,
+    ...(acceptedAt === undefined ? {} : { acceptedAt }),
+  };
+}
+
+/** A webhook that refuses the plans of `refused` (as an HTTP 413 would) and is down while `down`. */
+class Channel implements PlanChannel {
+  readonly name = 'webhook';
+  down = false;
+  constructor(private readonly refused: ReadonlySet<string>) {}
+
+  async deliver(event: OffboardingPlannedEvent): Promise<void> {
+    if (this.down) throw new Error('connect ECONNREFUSED');
+    if (this.refused.has(event.data.triggeredBy)) throw new PlanRefused('webhook answered HTTP 413');
+  }
+}
+
+async function series(registry: Registry): Promise<string[]> {
+  return (await registry.metrics()).split('\n').filter((line) => line.startsWith('lineage_offboarding_') && !line.includes('_bucket{'));
+}
+
+let store: GraphStore;
+beforeEach(() => {
+  store = EmbeddedGraphStore.open({ dataDir: ':memory:' });
+});
+afterEach(async () => store.close());
+
+describe('OffboardingMetrics', () => {
+  it('counts plans, times them from the leaver event, and counts each delivery attempt by outcome', async () => {
+    const registry = new Registry();
+    const metrics = new OffboardingMetrics(registry);
+    let now = NOW;
+    const channel = new Channel(new Set(['evt-too-large']));
+    const worker = new PlanDeliveryWorker(store, [channel], POLICY, () => now);
+    worker.onAttempt((attempt) => metrics.attempted(attempt));
+
+    const ok = plan('evt-ok');
+    const tooLarge = plan('evt-too-large');
+    for (const [p, acceptedAt] of [[ok, NOW - 250], [tooLarge, NOW - 750]] as const) {
+      await store.savePlan(p, ['webhook']);
+      metrics.planned(p, trigger(p, acceptedAt));
+    }
+    // A trigger recorded by an older release has no acceptance time: counted, not timed.
+    metrics.planned(plan('evt-old', NOW), trigger(plan('evt-old')));
+
+    now = NOW + 2_000;
+    await worker.deliverDue(now);
+    expect(await series(registry)).toEqual([
+      'lineage_offboarding_plans_total{subject_kind="Person"} 3',
+      'lineage_offboarding_plan_seconds_sum 1',
+      'lineage_offboarding_plan_seconds_count 2',
+      'lineage_offboarding_deliveries_total{channel="webhook",outcome="delivered"} 1',
+      'lineage_offboarding_deliveries_total{channel="webhook",outcome="refused"} 1',
+      'lineage_offboarding_delivery_seconds_sum{channel="webhook"} 2',
+      'lineage_offboarding_delivery_seconds_count{channel="webhook"} 1',
+      'lineage_offboarding_deliveries_retrying{channel="webhook"} 1',
+    ]);
+
+    // The channel down when the refused plan's retry is due: still one delivery waiting, not two.
+    channel.down = true;
+    now = NOW + 60_000;
+    await worker.deliverDue(now);
+    expect(await series(registry)).toContain('lineage_offboarding_deliveries_total{channel="webhook",outcome="failed"} 1');
+    expect(await series(registry)).toContain('lineage_offboarding_deliveries_retrying{channel="webhook"} 1');
+  });
+
+  it('a delivery taken after failing leaves the retrying gauge; its latency counts from the plan, retries included', async () => {
+    const registry = new Registry();
+    const metrics = new OffboardingMetrics(registry);
+    let now = NOW;
+    const channel = new Channel(new Set());
+    const worker = new PlanDeliveryWorker(store, [channel], POLICY, () => now);
+    worker.onAttempt((attempt) => metrics.attempted(attempt));
+    await store.savePlan(plan('evt-1'), ['webhook']);
+
+    channel.down = true;
+    await worker.deliverDue(now);
+    expect(await series(registry)).toContain('lineage_offboarding_deliveries_retrying{channel="webhook"} 1');
+
+    channel.down = false;
+    now = NOW + 90_000;
+    await worker.deliverDue(now);
+    const after = await series(registry);
+    expect(after).toContain('lineage_offboarding_deliveries_retrying{channel="webhook"} 0');
+    expect(after).toContain('lineage_offboarding_delivery_seconds_sum{channel="webhook"} 90');
+    // 90 s falls in the bucket up to 300 s and not in the one up to 60 s.
+    const buckets = (await registry.metrics()).split('\n').filter((line) => line.startsWith('lineage_offboarding_delivery_seconds_bucket'));
+    expect(buckets).toContain('lineage_offboarding_delivery_seconds_bucket{le="60",channel="webhook"} 0');
+    expect(buckets).toContain('lineage_offboarding_delivery_seconds_bucket{le="300",channel="webhook"} 1');
+  });
+});
