@@ -230,7 +230,9 @@ describe('offboarding: leaver events become stored, signed, delivered plans', ()
       'lineage_offboarding_plan_seconds_sum 0',
       'lineage_offboarding_plan_seconds_count 1',
       'lineage_offboarding_deliveries_total{channel="webhook",outcome="failed"} 1',
+      'lineage_offboarding_deliveries_pending{channel="webhook"} 1',
       'lineage_offboarding_deliveries_retrying{channel="webhook"} 1',
+      'lineage_offboarding_oldest_pending_seconds{channel="webhook"} 0',
     ]);
 
     // Before the retry is due, a tick of the loop sends nothing.
@@ -254,7 +256,9 @@ describe('offboarding: leaver events become stored, signed, delivered plans', ()
       'lineage_offboarding_deliveries_total{channel="webhook",outcome="delivered"} 1',
       'lineage_offboarding_delivery_seconds_sum{channel="webhook"} 3600',
       'lineage_offboarding_delivery_seconds_count{channel="webhook"} 1',
+      'lineage_offboarding_deliveries_pending{channel="webhook"} 0',
       'lineage_offboarding_deliveries_retrying{channel="webhook"} 0',
+      'lineage_offboarding_oldest_pending_seconds{channel="webhook"} 0',
     ]);
 
     await h.worker.kick();

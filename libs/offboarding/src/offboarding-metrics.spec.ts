@@ -5,6 +5,7 @@ import { OffboardingMetrics } from './offboarding-metrics';
 import type { OffboardingPlannedEvent, PlanChannel } from './plan-channel';
 import { PlanRefused } from './plan-channel';
 import { PlanDeliveryWorker } from './plan-delivery-worker';
+import type { OutboxSource } from './offboarding-metrics';
 
 const NOW = Date.parse('2025-06-01T00:00:00Z');
 const POLICY = { initialDelayMs: 1_000, maxDelayMs: 60_000, batchSize: 10, pollIntervalMs: 1_000 };
@@ -47,6 +48,11 @@ class Channel implements PlanChannel {
   }
 }
 
+/** The outbox as the module wires it: the store's, with `kafka` and `webhook` configured. */
+function outboxOf(clock: () => number): OutboxSource {
+  return { outbox: () => store.deliveryOutbox(), channels: ['kafka', 'webhook'], clock };
+}
+
 async function series(registry: Registry): Promise<string[]> {
   return (await registry.metrics()).split('\n').filter((line) => line.startsWith('lineage_offboarding_') && !line.includes('_bucket{'));
 }
@@ -60,8 +66,8 @@ afterEach(async () => store.close());
 describe('OffboardingMetrics', () => {
   it('counts plans, times them from the leaver event, and counts each delivery attempt by outcome', async () => {
     const registry = new Registry();
-    const metrics = new OffboardingMetrics(registry);
     let now = NOW;
+    const metrics = new OffboardingMetrics(registry, outboxOf(() => now));
     const channel = new Channel(new Set(['evt-too-large']));
     const worker = new PlanDeliveryWorker(store, [channel], POLICY, () => now);
     worker.onAttempt((attempt) => metrics.attempted(attempt));
@@ -85,21 +91,29 @@ describe('OffboardingMetrics', () => {
       'lineage_offboarding_deliveries_total{channel="webhook",outcome="refused"} 1',
       'lineage_offboarding_delivery_seconds_sum{channel="webhook"} 2',
       'lineage_offboarding_delivery_seconds_count{channel="webhook"} 1',
+      // The outbox, from the store: the refused plan waits, stored 2 s ago; the other channel configured has none.
+      'lineage_offboarding_deliveries_pending{channel="kafka"} 0',
+      'lineage_offboarding_deliveries_pending{channel="webhook"} 1',
+      'lineage_offboarding_deliveries_retrying{channel="kafka"} 0',
       'lineage_offboarding_deliveries_retrying{channel="webhook"} 1',
+      'lineage_offboarding_oldest_pending_seconds{channel="kafka"} 0',
+      'lineage_offboarding_oldest_pending_seconds{channel="webhook"} 2',
     ]);
 
     // The channel down when the refused plan's retry is due: still one delivery waiting, not two.
     channel.down = true;
     now = NOW + 60_000;
     await worker.deliverDue(now);
-    expect(await series(registry)).toContain('lineage_offboarding_deliveries_total{channel="webhook",outcome="failed"} 1');
-    expect(await series(registry)).toContain('lineage_offboarding_deliveries_retrying{channel="webhook"} 1');
+    const later = await series(registry);
+    expect(later).toContain('lineage_offboarding_deliveries_total{channel="webhook",outcome="failed"} 1');
+    expect(later).toContain('lineage_offboarding_deliveries_retrying{channel="webhook"} 1');
+    expect(later).toContain('lineage_offboarding_oldest_pending_seconds{channel="webhook"} 60');
   });
 
-  it('a delivery taken after failing leaves the retrying gauge; its latency counts from the plan, retries included', async () => {
+  it('a delivery taken after failing leaves the outbox; its latency counts from the plan, retries included', async () => {
     const registry = new Registry();
-    const metrics = new OffboardingMetrics(registry);
     let now = NOW;
+    const metrics = new OffboardingMetrics(registry, outboxOf(() => now));
     const channel = new Channel(new Set());
     const worker = new PlanDeliveryWorker(store, [channel], POLICY, () => now);
     worker.onAttempt((attempt) => metrics.attempted(attempt));
@@ -113,11 +127,52 @@ describe('OffboardingMetrics', () => {
     now = NOW + 90_000;
     await worker.deliverDue(now);
     const after = await series(registry);
+    expect(after).toContain('lineage_offboarding_deliveries_pending{channel="webhook"} 0');
     expect(after).toContain('lineage_offboarding_deliveries_retrying{channel="webhook"} 0');
+    expect(after).toContain('lineage_offboarding_oldest_pending_seconds{channel="webhook"} 0');
     expect(after).toContain('lineage_offboarding_delivery_seconds_sum{channel="webhook"} 90');
     // 90 s falls in the bucket up to 300 s and not in the one up to 60 s.
     const buckets = (await registry.metrics()).split('\n').filter((line) => line.startsWith('lineage_offboarding_delivery_seconds_bucket'));
     expect(buckets).toContain('lineage_offboarding_delivery_seconds_bucket{le="60",channel="webhook"} 0');
     expect(buckets).toContain('lineage_offboarding_delivery_seconds_bucket{le="300",channel="webhook"} 1');
+  });
+
+  it('the outbox is the store\'s: a delivery another process took is not waiting here either', async () => {
+    const registry = new Registry();
+    let now = NOW;
+    const metrics = new OffboardingMetrics(registry, outboxOf(() => now));
+    const here = new Channel(new Set());
+    const worker = new PlanDeliveryWorker(store, [here], POLICY, () => now);
+    worker.onAttempt((attempt) => metrics.attempted(attempt));
+    await store.savePlan(plan('evt-1'), ['webhook']);
+    here.down = true;
+    await worker.deliverDue(now);
+    expect(await series(registry)).toContain('lineage_offboarding_deliveries_retrying{channel="webhook"} 1');
+
+    // A replica on the same store delivers it when the retry is due.
+    now = NOW + 5_000;
+    await new PlanDeliveryWorker(store, [new Channel(new Set())], POLICY, () => now).deliverDue(now);
+    const after = await series(registry);
+    expect(after).toContain('lineage_offboarding_deliveries_retrying{channel="webhook"} 0');
+    expect(after).toContain('lineage_offboarding_deliveries_pending{channel="webhook"} 0');
+  });
+
+  it('a store that cannot be read leaves the outbox gauges without series, says so, and /metrics still answers', async () => {
+    const registry = new Registry();
+    const errors: unknown[] = [];
+    const metrics = new OffboardingMetrics(registry, {
+      outbox: () => Promise.reject(new Error('Neo4j is unavailable')),
+      channels: ['webhook'],
+      clock: () => NOW,
+      onError: (error) => errors.push(error),
+    });
+    metrics.planned(plan('evt-1'), trigger(plan('evt-1'), NOW));
+    expect(await series(registry)).toEqual([
+      'lineage_offboarding_plans_total{subject_kind="Person"} 1',
+      'lineage_offboarding_plan_seconds_sum 0',
+      'lineage_offboarding_plan_seconds_count 1',
+    ]);
+    // One read for the three gauges of a scrape.
+    expect(errors.map((e) => (e as Error).message)).toEqual(['Neo4j is unavailable']);
   });
 });

@@ -6,7 +6,7 @@ import { KAFKA_PLAN_CHANNEL } from '@lineage/kafka';
 import { MetricsService } from '@lineage/observability';
 import { OffboardingMetrics } from './offboarding-metrics';
 import type { OffboardingOptions } from './offboarding.service';
-import { DEFAULT_OFFBOARDING_OPTIONS, OFFBOARDING_OPTIONS, OffboardingService } from './offboarding.service';
+import { DEFAULT_OFFBOARDING_OPTIONS, OFFBOARDING_OPTIONS, OffboardingService, configuredPlanChannels } from './offboarding.service';
 import type { PlanChannel } from './plan-channel';
 import { PLAN_CHANNELS } from './plan-channel';
 import type { DeliveryLog } from './plan-delivery-worker';
@@ -44,9 +44,21 @@ function nestDeliveryLog(logger: Logger): DeliveryLog {
 }
 
 /** Offboarding's metrics on the registry `/metrics` serves; none in a process without one (the CLI). */
-export function offboardingMetrics(service: OffboardingService, metrics: MetricsService | undefined): OffboardingMetrics | null {
+export function offboardingMetrics(
+  service: OffboardingService,
+  store: GraphStore,
+  config: LineageConfig,
+  options: OffboardingOptions | undefined,
+  metrics: MetricsService | undefined,
+): OffboardingMetrics | null {
   if (!metrics) return null;
-  const offboarding = new OffboardingMetrics(metrics.registry);
+  const logger = new Logger('Offboarding');
+  const offboarding = new OffboardingMetrics(metrics.registry, {
+    outbox: () => store.deliveryOutbox(),
+    channels: configuredPlanChannels(config),
+    clock: (options ?? DEFAULT_OFFBOARDING_OPTIONS).clock,
+    onError: (error) => logger.warn({ msg: 'offboarding outbox not read for /metrics', error: error instanceof Error ? error.message : String(error) }),
+  });
   service.onPlanned((plan, trigger) => offboarding.planned(plan, trigger));
   service.onAttempt((attempt) => offboarding.attempted(attempt));
   return offboarding;
@@ -81,7 +93,7 @@ export function offboardingMetrics(service: OffboardingService, metrics: Metrics
     OffboardingService,
     {
       provide: OffboardingMetrics,
-      inject: [OffboardingService, { token: MetricsService, optional: true }],
+      inject: [OffboardingService, GRAPH_STORE, LineageConfig, { token: OFFBOARDING_OPTIONS, optional: true }, { token: MetricsService, optional: true }],
       useFactory: offboardingMetrics,
     },
   ],

@@ -20,6 +20,7 @@ import type {
   OffboardingContext,
   OffboardingPlan,
   OrphanedNhi,
+  OutboxChannel,
   Page,
   PageRequest,
   PendingDelivery,
@@ -183,6 +184,10 @@ export class EmbeddedGraphStore implements GraphStore {
 
   async pendingDeliveries(channel: string, now: EpochMs, limit: number): Promise<PendingDelivery[]> {
     return this.plans.pendingDeliveries(channel, now, limit);
+  }
+
+  async deliveryOutbox(): Promise<OutboxChannel[]> {
+    return this.plans.deliveryOutbox();
   }
 
   async markDelivered(deliveryId: number, at: EpochMs): Promise<void> {

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { EpochMs, OffboardingAction, OffboardingPlan, Page, PageRequest, PendingDelivery } from '@lineage/domain';
+import type { EpochMs, OffboardingAction, OffboardingPlan, OutboxChannel, Page, PageRequest, PendingDelivery } from '@lineage/domain';
 import { decodeCursor, mapPage, pageOf } from '@lineage/domain';
 
 interface PlanRow {
@@ -39,6 +39,7 @@ export class SqlitePlans {
   private readonly page: Database.Statement;
   private readonly count: Database.Statement;
   private readonly pending: Database.Statement;
+  private readonly outbox: Database.Statement;
   private readonly delivered: Database.Statement;
   private readonly failed: Database.Statement;
   private readonly supersede: Database.Statement;
@@ -59,6 +60,11 @@ export class SqlitePlans {
       FROM plan_deliveries d JOIN offboarding_plans p ON p.trigger_source = d.trigger_source AND p.triggered_by = d.triggered_by
       WHERE d.channel = ? AND d.delivered_at IS NULL AND d.next_attempt_at <= ?
       ORDER BY d.id LIMIT ?`);
+    this.outbox = db.prepare(`
+      SELECT d.channel AS channel, count(*) AS pending, sum(d.attempts > 0) AS retrying, min(p.created_at) AS oldestCreatedAt
+      FROM plan_deliveries d JOIN offboarding_plans p ON p.trigger_source = d.trigger_source AND p.triggered_by = d.triggered_by
+      WHERE d.delivered_at IS NULL
+      GROUP BY d.channel ORDER BY d.channel`);
     this.delivered = db.prepare('UPDATE plan_deliveries SET delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?');
     this.failed = db.prepare('UPDATE plan_deliveries SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?');
     this.supersede = db.prepare(
@@ -109,6 +115,10 @@ export class SqlitePlans {
       attempts: row.attempts,
       plan: toPlan(row),
     }));
+  }
+
+  deliveryOutbox(): OutboxChannel[] {
+    return this.outbox.all() as OutboxChannel[];
   }
 
   markDelivered(deliveryId: number, at: EpochMs): void {

@@ -18,6 +18,7 @@ import type {
   OffboardingContext,
   OffboardingPlan,
   OrphanedNhi,
+  OutboxChannel,
   Page,
   PageRequest,
   PendingDelivery,
@@ -244,6 +245,10 @@ export class Neo4jGraphStore implements GraphStore {
 
   async pendingDeliveries(channel: string, now: EpochMs, limit: number): Promise<PendingDelivery[]> {
     return this.plans.pendingDeliveries(channel, now, limit);
+  }
+
+  async deliveryOutbox(): Promise<OutboxChannel[]> {
+    return this.plans.deliveryOutbox();
   }
 
   async markDelivered(deliveryId: number, at: EpochMs): Promise<void> {

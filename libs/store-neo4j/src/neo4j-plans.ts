@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EpochMs, OffboardingAction, OffboardingPlan, Page, PageRequest, PendingDelivery } from '@lineage/domain';
+import type { EpochMs, OffboardingAction, OffboardingPlan, OutboxChannel, Page, PageRequest, PendingDelivery } from '@lineage/domain';
 import { decodeCursor, mapPage, pageOf } from '@lineage/domain';
 import type { Neo4jSessions } from './neo4j-session';
 import { run } from './neo4j-session';
@@ -60,6 +60,15 @@ MATCH (p:OffboardingPlan {triggerSource: d.triggerSource, triggeredBy: d.trigger
 RETURN d.id AS deliveryId, d.channel AS channel, d.attempts AS attempts, p
 ORDER BY deliveryId
 LIMIT $limit`;
+
+/** The undelivered deliveries per channel (a scan of `PlanDelivery`: the outbox is small, and a null is not indexed). */
+export const DELIVERY_OUTBOX = `
+MATCH (d:PlanDelivery)
+WHERE d.deliveredAt IS NULL
+MATCH (p:OffboardingPlan {triggerSource: d.triggerSource, triggeredBy: d.triggeredBy})
+RETURN d.channel AS channel, count(d) AS pending, sum(CASE WHEN d.attempts > 0 THEN 1 ELSE 0 END) AS retrying,
+       min(p.createdAt) AS oldestCreatedAt
+ORDER BY channel`;
 
 export const MARK_DELIVERED = `
 MATCH (d:PlanDelivery {id: $id})
@@ -164,6 +173,16 @@ export class Neo4jPlans {
       channel: readString(record.get('channel'), 'delivery channel'),
       attempts: readNumber(record.get('attempts'), 'delivery attempts'),
       plan: toPlan(record.get('p')),
+    }));
+  }
+
+  async deliveryOutbox(): Promise<OutboxChannel[]> {
+    const records = await this.sessions.read((tx) => run(tx, DELIVERY_OUTBOX));
+    return records.map((record) => ({
+      channel: readString(record.get('channel'), 'delivery channel'),
+      pending: readNumber(record.get('pending'), 'pending deliveries'),
+      retrying: readNumber(record.get('retrying'), 'retrying deliveries'),
+      oldestCreatedAt: readNumber(record.get('oldestCreatedAt'), 'plan createdAt'),
     }));
   }
 

@@ -177,6 +177,19 @@ export interface PlanRepository {
   pendingDeliveries(channel: string, now: EpochMs, limit: number): Promise<PendingDelivery[]>;
   markDelivered(deliveryId: number, at: EpochMs): Promise<void>;
   markDeliveryFailed(deliveryId: number, error: string, retryAt: EpochMs): Promise<void>;
+  /** The deliveries not delivered yet, per channel that has any, in channel order: the outbox's depth, for monitoring. */
+  deliveryOutbox(): Promise<OutboxChannel[]>;
+}
+
+/** One channel's undelivered plans. */
+export interface OutboxChannel {
+  readonly channel: string;
+  /** Deliveries not delivered yet. */
+  readonly pending: number;
+  /** Of those, the ones with a failed (or refused) attempt behind them. */
+  readonly retrying: number;
+  /** When the oldest of their plans was stored. */
+  readonly oldestCreatedAt: EpochMs;
 }
 
 export interface PendingDelivery {
