@@ -53,6 +53,15 @@ function outboxOf(clock: () => number): OutboxSource {
   return { outbox: () => store.deliveryOutbox(), channels: ['kafka', 'webhook'], clock };
 }
 
+/** Metrics on a registry of their own, fed by a worker on the test's store; `now` is the clock of both. */
+function harness(refused: readonly string[] = []) {
+  const h = { now: NOW, registry: new Registry(), channel: new Channel(new Set(refused)) };
+  const metrics = new OffboardingMetrics(h.registry, outboxOf(() => h.now));
+  const worker = new PlanDeliveryWorker(store, [h.channel], POLICY, () => h.now);
+  worker.onAttempt((attempt) => metrics.attempted(attempt));
+  return Object.assign(h, { metrics, worker, deliverDue: () => worker.deliverDue(h.now), series: () => series(h.registry) });
+}
+
 async function series(registry: Registry): Promise<string[]> {
   return (await registry.metrics()).split('\n').filter((line) => line.startsWith('lineage_offboarding_') && !line.includes('_bucket{'));
 }
@@ -65,25 +74,20 @@ afterEach(async () => store.close());
 
 describe('OffboardingMetrics', () => {
   it('counts plans, times them from the leaver event, and counts each delivery attempt by outcome', async () => {
-    const registry = new Registry();
-    let now = NOW;
-    const metrics = new OffboardingMetrics(registry, outboxOf(() => now));
-    const channel = new Channel(new Set(['evt-too-large']));
-    const worker = new PlanDeliveryWorker(store, [channel], POLICY, () => now);
-    worker.onAttempt((attempt) => metrics.attempted(attempt));
+    const h = harness(['evt-too-large']);
 
     const ok = plan('evt-ok');
     const tooLarge = plan('evt-too-large');
     for (const [p, acceptedAt] of [[ok, NOW - 250], [tooLarge, NOW - 750]] as const) {
       await store.savePlan(p, ['webhook']);
-      metrics.planned(p, trigger(p, acceptedAt));
+      h.metrics.planned(p, trigger(p, acceptedAt));
     }
     // A trigger recorded by an older release has no acceptance time: counted, not timed.
-    metrics.planned(plan('evt-old', NOW), trigger(plan('evt-old')));
+    h.metrics.planned(plan('evt-old', NOW), trigger(plan('evt-old')));
 
-    now = NOW + 2_000;
-    await worker.deliverDue(now);
-    expect(await series(registry)).toEqual([
+    h.now = NOW + 2_000;
+    await h.deliverDue();
+    expect(await h.series()).toEqual([
       'lineage_offboarding_plans_total{subject_kind="Person"} 3',
       'lineage_offboarding_plan_seconds_sum 1',
       'lineage_offboarding_plan_seconds_count 2',
@@ -101,58 +105,48 @@ describe('OffboardingMetrics', () => {
     ]);
 
     // The channel down when the refused plan's retry is due: still one delivery waiting, not two.
-    channel.down = true;
-    now = NOW + 60_000;
-    await worker.deliverDue(now);
-    const later = await series(registry);
+    h.channel.down = true;
+    h.now = NOW + 60_000;
+    await h.deliverDue();
+    const later = await h.series();
     expect(later).toContain('lineage_offboarding_deliveries_total{channel="webhook",outcome="failed"} 1');
     expect(later).toContain('lineage_offboarding_deliveries_retrying{channel="webhook"} 1');
     expect(later).toContain('lineage_offboarding_oldest_pending_seconds{channel="webhook"} 60');
   });
 
   it('a delivery taken after failing leaves the outbox; its latency counts from the plan, retries included', async () => {
-    const registry = new Registry();
-    let now = NOW;
-    const metrics = new OffboardingMetrics(registry, outboxOf(() => now));
-    const channel = new Channel(new Set());
-    const worker = new PlanDeliveryWorker(store, [channel], POLICY, () => now);
-    worker.onAttempt((attempt) => metrics.attempted(attempt));
+    const h = harness();
     await store.savePlan(plan('evt-1'), ['webhook']);
 
-    channel.down = true;
-    await worker.deliverDue(now);
-    expect(await series(registry)).toContain('lineage_offboarding_deliveries_retrying{channel="webhook"} 1');
+    h.channel.down = true;
+    await h.deliverDue();
+    expect(await h.series()).toContain('lineage_offboarding_deliveries_retrying{channel="webhook"} 1');
 
-    channel.down = false;
-    now = NOW + 90_000;
-    await worker.deliverDue(now);
-    const after = await series(registry);
+    h.channel.down = false;
+    h.now = NOW + 90_000;
+    await h.deliverDue();
+    const after = await h.series();
     expect(after).toContain('lineage_offboarding_deliveries_pending{channel="webhook"} 0');
     expect(after).toContain('lineage_offboarding_deliveries_retrying{channel="webhook"} 0');
     expect(after).toContain('lineage_offboarding_oldest_pending_seconds{channel="webhook"} 0');
     expect(after).toContain('lineage_offboarding_delivery_seconds_sum{channel="webhook"} 90');
     // 90 s falls in the bucket up to 300 s and not in the one up to 60 s.
-    const buckets = (await registry.metrics()).split('\n').filter((line) => line.startsWith('lineage_offboarding_delivery_seconds_bucket'));
+    const buckets = (await h.registry.metrics()).split('\n').filter((line) => line.startsWith('lineage_offboarding_delivery_seconds_bucket'));
     expect(buckets).toContain('lineage_offboarding_delivery_seconds_bucket{le="60",channel="webhook"} 0');
     expect(buckets).toContain('lineage_offboarding_delivery_seconds_bucket{le="300",channel="webhook"} 1');
   });
 
   it('the outbox is the store\'s: a delivery another process took is not waiting here either', async () => {
-    const registry = new Registry();
-    let now = NOW;
-    const metrics = new OffboardingMetrics(registry, outboxOf(() => now));
-    const here = new Channel(new Set());
-    const worker = new PlanDeliveryWorker(store, [here], POLICY, () => now);
-    worker.onAttempt((attempt) => metrics.attempted(attempt));
+    const h = harness();
     await store.savePlan(plan('evt-1'), ['webhook']);
-    here.down = true;
-    await worker.deliverDue(now);
-    expect(await series(registry)).toContain('lineage_offboarding_deliveries_retrying{channel="webhook"} 1');
+    h.channel.down = true;
+    await h.deliverDue();
+    expect(await h.series()).toContain('lineage_offboarding_deliveries_retrying{channel="webhook"} 1');
 
     // A replica on the same store delivers it when the retry is due.
-    now = NOW + 5_000;
-    await new PlanDeliveryWorker(store, [new Channel(new Set())], POLICY, () => now).deliverDue(now);
-    const after = await series(registry);
+    h.now = NOW + 5_000;
+    await new PlanDeliveryWorker(store, [new Channel(new Set())], POLICY, () => h.now).deliverDue(h.now);
+    const after = await h.series();
     expect(after).toContain('lineage_offboarding_deliveries_retrying{channel="webhook"} 0');
     expect(after).toContain('lineage_offboarding_deliveries_pending{channel="webhook"} 0');
   });
