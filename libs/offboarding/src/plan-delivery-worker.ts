@@ -51,7 +51,6 @@ export type PublishedListener = (published: PlanPublished) => void;
  * retry, the channel's next ones go on).
  */
 export interface DeliveryAttempt {
-  readonly deliveryId: number;
   readonly plan: OffboardingPlan;
   readonly channel: string;
   readonly outcome: 'delivered' | 'failed' | 'refused';
@@ -164,7 +163,7 @@ export class PlanDeliveryWorker {
         let stop = false;
         for (const delivery of due) {
           const attempts = delivery.attempts + 1;
-          const attempt = { deliveryId: delivery.deliveryId, plan: delivery.plan, channel: channel.name, attempts };
+          const attempt = { plan: delivery.plan, channel: channel.name, attempts };
           try {
             await channel.deliver(toPlannedEvent(delivery.plan));
           } catch (error) {

@@ -56,6 +56,11 @@ const FINDING_ROLE = `${HELD_ROLE} AND (${ADMIN_ROLE('r.dst')} OR ${UNUSED_GRANT
  * id of what the relationship leads to or comes from, then type and start, the relationship's
  * key. Stated, not left to the plan, so that Neo4j (`ORDER BY` before `collect`) lists alike.
  */
+/** NHI7's terms on credential `c`: its expiry, its creation (else its start), its last rotation (else its creation). */
+const EXPIRES_AT = `json_extract(c.attributes, '$.expiresAt')`;
+const CREATED_AT = `coalesce(json_extract(c.attributes, '$.createdAt'), c.valid_from)`;
+const ROTATED_AT = `coalesce(json_extract(c.attributes, '$.lastRotatedAt'), json_extract(c.attributes, '$.createdAt'), c.valid_from)`;
+
 const BY_DST = 'ORDER BY r.dst, r.type, r.valid_from';
 const BY_SRC = 'ORDER BY r.src, r.type, r.valid_from';
 
@@ -116,28 +121,22 @@ const RULES: Partial<Record<OwaspNhiRisk, string>> = {
 
   NHI7: `
     SELECT c.id AS subjectId,
-      CASE WHEN json_extract(c.attributes, '$.expiresAt') IS NULL
-             AND @asOf - coalesce(json_extract(c.attributes, '$.lastRotatedAt'), json_extract(c.attributes, '$.createdAt'), c.valid_from) > @rotationMs
-           THEN 'HIGH' ELSE 'MEDIUM' END AS severity,
+      CASE WHEN ${EXPIRES_AT} IS NULL AND @asOf - ${ROTATED_AT} > @rotationMs THEN 'HIGH' ELSE 'MEDIUM' END AS severity,
       json_object(
-        'noExpiry', json_extract(c.attributes, '$.expiresAt') IS NULL,
-        'expiryDays', (json_extract(c.attributes, '$.expiresAt') - coalesce(json_extract(c.attributes, '$.createdAt'), c.valid_from)) / ${DAY_MS},
+        'noExpiry', ${EXPIRES_AT} IS NULL,
+        'expiryDays', (${EXPIRES_AT} - ${CREATED_AT}) / ${DAY_MS},
         -- Whole days (@asOf binds as a REAL); none before the last rotation, which is still to come then.
-        'ageDays', CASE WHEN @asOf >= coalesce(json_extract(c.attributes, '$.lastRotatedAt'), json_extract(c.attributes, '$.createdAt'), c.valid_from)
-          THEN CAST((@asOf - coalesce(json_extract(c.attributes, '$.lastRotatedAt'), json_extract(c.attributes, '$.createdAt'), c.valid_from)) / ${DAY_MS} AS INTEGER) END
+        'ageDays', CASE WHEN @asOf >= ${ROTATED_AT} THEN CAST((@asOf - ${ROTATED_AT}) / ${DAY_MS} AS INTEGER) END
       ) AS detail,
       -- Since the secret of @asOf was made: its last rotation, or, as of a time before that (when
       -- the rotation before it is not known), its creation.
-      CASE WHEN coalesce(json_extract(c.attributes, '$.lastRotatedAt'), json_extract(c.attributes, '$.createdAt'), c.valid_from) <= @asOf
-             THEN coalesce(json_extract(c.attributes, '$.lastRotatedAt'), json_extract(c.attributes, '$.createdAt'), c.valid_from)
-           WHEN coalesce(json_extract(c.attributes, '$.createdAt'), c.valid_from) <= @asOf THEN coalesce(json_extract(c.attributes, '$.createdAt'), c.valid_from)
+      CASE WHEN ${ROTATED_AT} <= @asOf THEN ${ROTATED_AT}
+           WHEN ${CREATED_AT} <= @asOf THEN ${CREATED_AT}
            ELSE c.valid_from END AS since,
       '[]' AS evidence
     FROM nodes c
     WHERE c.kind = 'Credential' AND c.id > @after AND (@subject IS NULL OR c.id = @subject) AND ${ACTIVE_CREDENTIAL('c')}
-      AND (json_extract(c.attributes, '$.expiresAt') IS NULL
-           OR json_extract(c.attributes, '$.expiresAt') - coalesce(json_extract(c.attributes, '$.createdAt'), c.valid_from) > @maxExpiryMs
-           OR @asOf - coalesce(json_extract(c.attributes, '$.lastRotatedAt'), json_extract(c.attributes, '$.createdAt'), c.valid_from) > @rotationMs)
+      AND (${EXPIRES_AT} IS NULL OR ${EXPIRES_AT} - ${CREATED_AT} > @maxExpiryMs OR @asOf - ${ROTATED_AT} > @rotationMs)
     ORDER BY c.id LIMIT @limit`,
 
   // Candidates come from shared_workload_subjects (subjects two workloads have ever used, see
