@@ -80,6 +80,44 @@ describeEachStore('the offboarding outbox', (open) => {
     expect(await store.deliveryOutbox()).toEqual([]);
   });
 
+  it("where each plan's deliveries stand, and the plans with one still to make", async () => {
+    await store.savePlan(plan('evt-a', 'person:a', NOW), ['webhook', 'kafka']);
+    await store.savePlan(plan('evt-b', 'person:b', NOW + 500), ['webhook']);
+    await store.savePlan(plan('evt-c', 'person:c', NOW + 900), ['webhook']);
+    const webhook = await store.pendingDeliveries('webhook', NOW + 900, 10);
+    await store.markDeliveryFailed(webhook[0]!.deliveryId, 'webhook answered HTTP 503', NOW + 1_000);
+    await store.markDelivered(webhook[1]!.deliveryId, NOW + 600);
+    const [kafka] = await store.pendingDeliveries('kafka', NOW, 10);
+    await store.markDelivered(kafka!.deliveryId, NOW + 20);
+
+    const key = (triggeredBy: string) => ({ triggerSource: 'hr/workday', triggeredBy });
+    // In (trigger, channel) order whatever the order asked, each plan once.
+    expect(await store.planDeliveries([key('evt-b'), key('evt-a'), key('evt-b')])).toEqual([
+      { ...key('evt-a'), channel: 'kafka', attempts: 1, deliveredAt: NOW + 20, nextAttemptAt: null, lastError: null },
+      { ...key('evt-a'), channel: 'webhook', attempts: 1, deliveredAt: null, nextAttemptAt: NOW + 1_000, lastError: 'webhook answered HTTP 503' },
+      { ...key('evt-b'), channel: 'webhook', attempts: 1, deliveredAt: NOW + 600, nextAttemptAt: null, lastError: null },
+    ]);
+    expect(await store.planDeliveries([key('evt-c')])).toEqual([
+      { ...key('evt-c'), channel: 'webhook', attempts: 0, deliveredAt: null, nextAttemptAt: NOW + 900, lastError: null },
+    ]);
+    expect(await store.planDeliveries([key('evt-unknown')])).toEqual([]);
+    expect(await store.planDeliveries([])).toEqual([]);
+
+    // Newest first, every plan or only the undelivered ones, paged with the same cursors.
+    expect((await store.listPlans({ first: 10 })).items.map((p) => p.triggeredBy)).toEqual(['evt-c', 'evt-b', 'evt-a']);
+    const first = await store.listPlans({ first: 1 }, { undelivered: true });
+    expect([first.items.map((p) => p.triggeredBy), first.totalCount, first.hasNextPage]).toEqual([['evt-c'], 2, true]);
+    const second = await store.listPlans({ first: 1, after: first.endCursor }, { undelivered: true });
+    expect([second.items.map((p) => p.triggeredBy), second.hasNextPage]).toEqual([['evt-a'], false]);
+
+    // Delivered everywhere, a plan leaves the undelivered list, and the outbox with it.
+    const [retry] = await store.pendingDeliveries('webhook', NOW + 1_000, 10);
+    await store.markDelivered(retry!.deliveryId, NOW + 1_000);
+    expect((await store.listPlans({ first: 10 }, { undelivered: true })).items.map((p) => p.triggeredBy)).toEqual(['evt-c']);
+    expect(await store.deliveryOutbox()).toEqual([{ channel: 'webhook', pending: 1, retrying: 0, oldestCreatedAt: NOW + 900 }]);
+    expect((await store.listPlans({ first: 10 }, { undelivered: false })).totalCount).toBe(3);
+  });
+
   it('a rejoin supersedes the plans from before it; the latest plan is by leaving time', async () => {
     await store.savePlan(plan('evt-left-1', 'person:a', NOW, NOW - 86_400_000), ['webhook']);
     await store.savePlan(plan('evt-left-2', 'person:a', NOW + 1, NOW - 3_600_000), ['webhook']);

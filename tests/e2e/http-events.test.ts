@@ -424,7 +424,7 @@ describe('the GraphQL schema keeps the names automation depends on', () => {
       nhi: '(id: ID!, asOf: DateTime): NHI',
       credential: '(id: ID!, asOf: DateTime): Credential',
       offboardingPlan: '(personId: ID!): OffboardingPlan',
-      offboardingPlans: '(first: Int, after: String): OffboardingPlanConnection!',
+      offboardingPlans: '(first: Int, after: String, undelivered: Boolean): OffboardingPlanConnection!',
       findings:
         '(owasp: [OwaspNhiRisk!], subjectId: ID, asOf: DateTime, first: Int, after: String): FindingConnection!',
     });
@@ -476,6 +476,15 @@ describe('the GraphQL schema keeps the names automation depends on', () => {
       triggeredBy: '(): String!',
       createdAt: '(): DateTime!',
       actions: '(): [OffboardingAction!]!',
+      deliveries: '(): [PlanDelivery!]!',
+    });
+    has('PlanDelivery', {
+      channel: '(): String!',
+      status: '(): PlanDeliveryStatus!',
+      attempts: '(): Int!',
+      deliveredAt: '(): DateTime',
+      nextAttemptAt: '(): DateTime',
+      lastError: '(): String',
     });
     has('OffboardingAction', {
       targetId: '(): ID!',

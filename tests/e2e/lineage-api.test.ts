@@ -651,6 +651,7 @@ describe('offboarding plans (automation)', () => {
         effectiveAt: string;
         supersededAt: string | null;
         subject: { id: string; kind: string };
+        deliveries: { channel: string }[];
         actions: {
           targetId: string;
           target: { id: string } | null;
@@ -662,7 +663,7 @@ describe('offboarding plans (automation)', () => {
         }[];
       } | null;
     }>(`{ offboardingPlan(personId: "person:bob") {
-      personId subjectKind triggeredBy triggerType effectiveAt supersededAt subject { id kind }
+      personId subjectKind triggeredBy triggerType effectiveAt supersededAt subject { id kind } deliveries { channel }
       actions { targetId target { id } action reason suggestedOwnerId suggestedOwner { id } evidence }
     } }`);
     expect(answer.offboardingPlan).not.toBeNull();
@@ -675,6 +676,8 @@ describe('offboarding plans (automation)', () => {
       effectiveAt: '2024-06-01T17:00:00.000Z',
       supersededAt: null,
       subject: { id: 'person:bob', kind: 'Person' },
+      // No channel is configured here (no webhook, no Kafka): nothing to deliver.
+      deliveries: [],
     });
     // What bob left behind: his bot and its live token (the rules choose the actions; the API serves them).
     expect(plan.actions.map((a) => a.targetId).sort()).toEqual(['cred:bob-token', 'nhi:bob-bot']);

@@ -25,6 +25,9 @@ import type {
   PageRequest,
   PendingDelivery,
   PendingFollowUp,
+  PlanDeliveryState,
+  PlanFilter,
+  PlanKey,
   TimelineEntry,
 } from '@lineage/domain';
 import { migrate } from './sqlite-migrations';
@@ -178,8 +181,12 @@ export class EmbeddedGraphStore implements GraphStore {
     return this.plans.latestPlan(subjectId);
   }
 
-  async listPlans(page: PageRequest): Promise<Page<OffboardingPlan>> {
-    return this.plans.listPlans(page);
+  async listPlans(page: PageRequest, filter?: PlanFilter): Promise<Page<OffboardingPlan>> {
+    return this.plans.listPlans(page, filter);
+  }
+
+  async planDeliveries(plans: readonly PlanKey[]): Promise<PlanDeliveryState[]> {
+    return this.plans.planDeliveries(plans);
   }
 
   async pendingDeliveries(channel: string, now: EpochMs, limit: number): Promise<PendingDelivery[]> {

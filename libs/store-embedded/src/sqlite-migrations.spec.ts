@@ -88,7 +88,7 @@ describe('embedded store migrations', () => {
        VALUES ('nhi:a', 'NHI', 'etl', 'iam.aws', 900, 1000, 900, NULL, 0, '{"platform":"aws"}', '{"platform":900,"$kind":900,"$name":1000}')`,
     ).run();
 
-    expect(migrate(db)).toEqual([10]);
+    expect(migrate(db)).toEqual([10, 11]);
 
     // What an older release prepares at start-up.
     expect(() => db.prepare('SELECT property_times FROM nodes')).toThrow(/no such column: property_times/);

@@ -248,6 +248,13 @@ export const MIGRATIONS: readonly Migration[] = [
     // at all and let any late event overwrite a newer value, cannot open the store unnoticed.
     sql: 'ALTER TABLE nodes RENAME COLUMN property_times TO packed_property_times',
   },
+  {
+    version: 11,
+    name: 'deliveries by plan',
+    // A plan is served with where its deliveries stand, and plans can be listed by whether one
+    // is still undelivered: both look deliveries up by their plan's key.
+    sql: 'CREATE INDEX plan_deliveries_by_plan ON plan_deliveries (trigger_source, triggered_by, channel)',
+  },
 ];
 
 /**

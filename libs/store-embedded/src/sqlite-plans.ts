@@ -1,5 +1,16 @@
 import type Database from 'better-sqlite3';
-import type { EpochMs, OffboardingAction, OffboardingPlan, OutboxChannel, Page, PageRequest, PendingDelivery } from '@lineage/domain';
+import type {
+  EpochMs,
+  OffboardingAction,
+  OffboardingPlan,
+  OutboxChannel,
+  Page,
+  PageRequest,
+  PendingDelivery,
+  PlanDeliveryState,
+  PlanFilter,
+  PlanKey,
+} from '@lineage/domain';
 import { decodeCursor, mapPage, pageOf } from '@lineage/domain';
 
 interface PlanRow {
@@ -16,6 +27,21 @@ interface PlanRow {
 }
 
 const PLAN_COLUMNS = 'trigger_source, triggered_by, subject_id, subject_kind, trigger_type, effective_at, created_at, superseded_at, actions, seq';
+
+/** A plan (`p`) with a delivery not made yet, through `plan_deliveries_by_plan`. */
+const UNDELIVERED = `EXISTS (
+  SELECT 1 FROM plan_deliveries d
+  WHERE d.trigger_source = p.trigger_source AND d.triggered_by = p.triggered_by AND d.delivered_at IS NULL)`;
+
+interface DeliveryRow {
+  triggerSource: string;
+  triggeredBy: string;
+  channel: string;
+  attempts: number;
+  deliveredAt: number | null;
+  nextAttemptAt: number;
+  lastError: string | null;
+}
 
 function toPlan(row: PlanRow): OffboardingPlan {
   return {
@@ -38,6 +64,9 @@ export class SqlitePlans {
   private readonly latest: Database.Statement;
   private readonly page: Database.Statement;
   private readonly count: Database.Statement;
+  private readonly undeliveredPage: Database.Statement;
+  private readonly undeliveredCount: Database.Statement;
+  private readonly deliveries: Database.Statement;
   private readonly pending: Database.Statement;
   private readonly outbox: Database.Statement;
   private readonly delivered: Database.Statement;
@@ -55,6 +84,14 @@ export class SqlitePlans {
     this.latest = db.prepare(`SELECT ${PLAN_COLUMNS} FROM offboarding_plans WHERE subject_id = ? ORDER BY effective_at DESC, seq DESC LIMIT 1`);
     this.page = db.prepare(`SELECT ${PLAN_COLUMNS} FROM offboarding_plans WHERE seq < ? ORDER BY seq DESC LIMIT ?`);
     this.count = db.prepare('SELECT count(*) AS n FROM offboarding_plans');
+    this.undeliveredPage = db.prepare(`SELECT ${PLAN_COLUMNS} FROM offboarding_plans p WHERE seq < ? AND ${UNDELIVERED} ORDER BY seq DESC LIMIT ?`);
+    this.undeliveredCount = db.prepare(`SELECT count(*) AS n FROM offboarding_plans p WHERE ${UNDELIVERED}`);
+    this.deliveries = db.prepare(`
+      SELECT d.trigger_source AS triggerSource, d.triggered_by AS triggeredBy, d.channel AS channel, d.attempts AS attempts,
+             d.delivered_at AS deliveredAt, d.next_attempt_at AS nextAttemptAt, d.last_error AS lastError
+      FROM json_each(?) k CROSS JOIN plan_deliveries d
+        ON d.trigger_source = json_extract(k.value, '$[0]') AND d.triggered_by = json_extract(k.value, '$[1]')
+      ORDER BY d.trigger_source, d.triggered_by, d.channel`);
     this.pending = db.prepare(`
       SELECT d.id AS deliveryId, d.channel AS channel, d.attempts AS attempts, ${PLAN_COLUMNS.split(', ').map((c) => `p.${c}`).join(', ')}
       FROM plan_deliveries d JOIN offboarding_plans p ON p.trigger_source = d.trigger_source AND p.triggered_by = d.triggered_by
@@ -102,10 +139,21 @@ export class SqlitePlans {
     return row ? toPlan(row) : null;
   }
 
-  listPlans(page: PageRequest): Page<OffboardingPlan> {
+  listPlans(page: PageRequest, filter: PlanFilter = {}): Page<OffboardingPlan> {
     const before = page.after ? Number(decodeCursor(page.after, 1)[0]) : Number.MAX_SAFE_INTEGER;
-    const rows = this.page.all(before, page.first + 1) as PlanRow[];
-    return mapPage(pageOf(rows, page.first, (row) => [row.seq], (this.count.get() as { n: number }).n), toPlan);
+    const [rowsOf, countOf] = filter.undelivered ? [this.undeliveredPage, this.undeliveredCount] : [this.page, this.count];
+    const rows = rowsOf.all(before, page.first + 1) as PlanRow[];
+    return mapPage(pageOf(rows, page.first, (row) => [row.seq], (countOf.get() as { n: number }).n), toPlan);
+  }
+
+  planDeliveries(plans: readonly PlanKey[]): PlanDeliveryState[] {
+    if (plans.length === 0) return [];
+    // Each plan once, however often it is asked for.
+    const keys = `[${[...new Set(plans.map((plan) => JSON.stringify([plan.triggerSource, plan.triggeredBy])))].join(',')}]`;
+    return (this.deliveries.all(keys) as DeliveryRow[]).map((row) => ({
+      ...row,
+      nextAttemptAt: row.deliveredAt === null ? row.nextAttemptAt : null,
+    }));
   }
 
   pendingDeliveries(channel: string, now: EpochMs, limit: number): PendingDelivery[] {

@@ -22,6 +22,9 @@ import type {
   Page,
   PageRequest,
   PendingDelivery,
+  PlanDeliveryState,
+  PlanFilter,
+  PlanKey,
   TimelineEntry,
 } from '@lineage/domain';
 import type { Driver } from 'neo4j-driver';
@@ -239,8 +242,12 @@ export class Neo4jGraphStore implements GraphStore {
     return this.plans.latestPlan(subjectId);
   }
 
-  async listPlans(page: PageRequest): Promise<Page<OffboardingPlan>> {
-    return this.plans.listPlans(page);
+  async listPlans(page: PageRequest, filter?: PlanFilter): Promise<Page<OffboardingPlan>> {
+    return this.plans.listPlans(page, filter);
+  }
+
+  async planDeliveries(plans: readonly PlanKey[]): Promise<PlanDeliveryState[]> {
+    return this.plans.planDeliveries(plans);
   }
 
   async pendingDeliveries(channel: string, now: EpochMs, limit: number): Promise<PendingDelivery[]> {

@@ -1,15 +1,28 @@
 import { randomUUID } from 'node:crypto';
-import type { EpochMs, OffboardingAction, OffboardingPlan, OutboxChannel, Page, PageRequest, PendingDelivery } from '@lineage/domain';
+import type {
+  EpochMs,
+  OffboardingAction,
+  OffboardingPlan,
+  OutboxChannel,
+  Page,
+  PageRequest,
+  PendingDelivery,
+  PlanDeliveryState,
+  PlanFilter,
+  PlanKey,
+} from '@lineage/domain';
 import { decodeCursor, mapPage, pageOf } from '@lineage/domain';
 import type { Neo4jSessions } from './neo4j-session';
 import { run } from './neo4j-session';
 import { SEQUENCES, reserveSequence } from './neo4j-sequences';
-import { StoredValueError, readNullableNumber, readNumber, readString } from './neo4j-values';
+import { StoredValueError, readNullableNumber, readNullableString, readNumber, readString } from './neo4j-values';
 
 /**
  * Offboarding plans and their outbox. A plan is keyed by its trigger (source + event id): saving
  * it again writes nothing. A plan and its `:PlanDelivery` rows commit in one transaction, so a
- * relay that reads pending deliveries never misses a stored plan.
+ * relay that reads pending deliveries never misses a stored plan. Only a delivery still to make
+ * has a `nextAttemptAt`: a range index holds only nodes that have every property it is on, so
+ * `plan_delivery_pending` (channel, nextAttemptAt) holds the outbox and nothing delivered.
  */
 
 /** Create the plan unless its trigger has one; the attempt's marker tells which happened (see RECORD_EVENTS). */
@@ -53,6 +66,32 @@ LIMIT $limit`;
 
 export const COUNT_PLANS = 'MATCH (p:OffboardingPlan) RETURN count(p) AS n';
 
+/** A plan (`p`) with a delivery not made yet. */
+const UNDELIVERED = `EXISTS {
+  MATCH (d:PlanDelivery {triggerSource: p.triggerSource, triggeredBy: p.triggeredBy})
+  WHERE d.deliveredAt IS NULL
+}`;
+
+export const UNDELIVERED_PLAN_PAGE = `
+MATCH (p:OffboardingPlan)
+WHERE p.seq < $before AND ${UNDELIVERED}
+RETURN p
+ORDER BY p.seq DESC
+LIMIT $limit`;
+
+export const COUNT_UNDELIVERED_PLANS = `
+MATCH (p:OffboardingPlan)
+WHERE ${UNDELIVERED}
+RETURN count(p) AS n`;
+
+/** The deliveries of some plans, through `plan_delivery_plan` (V0004). */
+export const PLAN_DELIVERIES = `
+UNWIND $plans AS wanted
+MATCH (d:PlanDelivery {triggerSource: wanted.triggerSource, triggeredBy: wanted.triggeredBy})
+RETURN d.triggerSource AS triggerSource, d.triggeredBy AS triggeredBy, d.channel AS channel, d.attempts AS attempts,
+       d.deliveredAt AS deliveredAt, d.nextAttemptAt AS nextAttemptAt, d.lastError AS lastError
+ORDER BY triggerSource, triggeredBy, channel`;
+
 export const PENDING_DELIVERIES = `
 MATCH (d:PlanDelivery {channel: $channel})
 WHERE d.deliveredAt IS NULL AND d.nextAttemptAt <= $now
@@ -61,10 +100,10 @@ RETURN d.id AS deliveryId, d.channel AS channel, d.attempts AS attempts, p
 ORDER BY deliveryId
 LIMIT $limit`;
 
-/** The undelivered deliveries per channel (a scan of `PlanDelivery`: the outbox is small, and a null is not indexed). */
+/** The undelivered deliveries per channel: a scan of `plan_delivery_pending`, which holds only those. */
 export const DELIVERY_OUTBOX = `
 MATCH (d:PlanDelivery)
-WHERE d.deliveredAt IS NULL
+WHERE d.channel IS NOT NULL AND d.nextAttemptAt IS NOT NULL AND d.deliveredAt IS NULL
 MATCH (p:OffboardingPlan {triggerSource: d.triggerSource, triggeredBy: d.triggeredBy})
 RETURN d.channel AS channel, count(d) AS pending, sum(CASE WHEN d.attempts > 0 THEN 1 ELSE 0 END) AS retrying,
        min(p.createdAt) AS oldestCreatedAt
@@ -72,7 +111,8 @@ ORDER BY channel`;
 
 export const MARK_DELIVERED = `
 MATCH (d:PlanDelivery {id: $id})
-SET d.deliveredAt = $at, d.attempts = d.attempts + 1, d.lastError = null`;
+SET d.deliveredAt = $at, d.attempts = d.attempts + 1, d.lastError = null
+REMOVE d.nextAttemptAt`;
 
 export const MARK_DELIVERY_FAILED = `
 MATCH (d:PlanDelivery {id: $id})
@@ -153,17 +193,35 @@ export class Neo4jPlans {
     return records[0] ? toPlan(records[0].get('p')) : null;
   }
 
-  async listPlans(page: PageRequest): Promise<Page<OffboardingPlan>> {
+  async listPlans(page: PageRequest, filter: PlanFilter = {}): Promise<Page<OffboardingPlan>> {
     const before = page.after ? Number(decodeCursor(page.after, 1)[0]) : Number.MAX_SAFE_INTEGER;
+    const [pageQuery, countQuery] = filter.undelivered ? [UNDELIVERED_PLAN_PAGE, COUNT_UNDELIVERED_PLANS] : [PLAN_PAGE, COUNT_PLANS];
     return this.sessions.read(async (tx) => {
-      const records = await run(tx, PLAN_PAGE, { before, limit: page.first + 1 });
+      const records = await run(tx, pageQuery, { before, limit: page.first + 1 });
       const rows = records.map((record) => ({
         plan: toPlan(record.get('p')),
         seq: readNumber(nodeProperties(record.get('p'), 'offboarding plan')['seq'], 'plan seq'),
       }));
-      const total = readNumber((await run(tx, COUNT_PLANS))[0]?.get('n'), 'plan count');
+      const total = readNumber((await run(tx, countQuery))[0]?.get('n'), 'plan count');
       return mapPage(pageOf(rows, page.first, (row) => [row.seq], total), (row) => row.plan);
     });
+  }
+
+  async planDeliveries(plans: readonly PlanKey[]): Promise<PlanDeliveryState[]> {
+    if (plans.length === 0) return [];
+    // Each plan once, however often it is asked for.
+    const keys = new Map(plans.map((plan) => [JSON.stringify([plan.triggerSource, plan.triggeredBy]), plan]));
+    const params = { plans: [...keys.values()].map(({ triggerSource, triggeredBy }) => ({ triggerSource, triggeredBy })) };
+    const records = await this.sessions.read((tx) => run(tx, PLAN_DELIVERIES, params));
+    return records.map((record) => ({
+      triggerSource: readString(record.get('triggerSource'), 'delivery trigger source'),
+      triggeredBy: readString(record.get('triggeredBy'), 'delivery trigger'),
+      channel: readString(record.get('channel'), 'delivery channel'),
+      attempts: readNumber(record.get('attempts'), 'delivery attempts'),
+      deliveredAt: readNullableNumber(record.get('deliveredAt'), 'delivery deliveredAt'),
+      nextAttemptAt: readNullableNumber(record.get('nextAttemptAt'), 'delivery nextAttemptAt'),
+      lastError: readNullableString(record.get('lastError'), 'delivery lastError'),
+    }));
   }
 
   async pendingDeliveries(channel: string, now: EpochMs, limit: number): Promise<PendingDelivery[]> {

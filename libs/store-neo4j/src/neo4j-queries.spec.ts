@@ -14,7 +14,7 @@ import {
 } from './neo4j-graph-writes';
 import { BUMP_COUNTERS, PENDING_FOLLOW_UPS, RECORD_EVENTS, WRITE_FOLLOW_UPS, WRITE_TIMELINE } from './neo4j-ledger';
 import { ACCOUNTABILITY_CANDIDATES, ACTIVE_CREDENTIALS, LINEAGE_SUBGRAPH, NHI_PAGE } from './neo4j-lineage-queries';
-import { DELIVERY_OUTBOX, MERGE_PLAN, PENDING_DELIVERIES } from './neo4j-plans';
+import { DELIVERY_OUTBOX, MARK_DELIVERED, MERGE_PLAN, PENDING_DELIVERIES, PLAN_DELIVERIES, UNDELIVERED_PLAN_PAGE } from './neo4j-plans';
 import { RESERVE_SEQUENCE } from './neo4j-sequences';
 
 /**
@@ -53,6 +53,9 @@ describe('query texts', () => {
     ['MERGE_PLAN', MERGE_PLAN],
     ['PENDING_DELIVERIES', PENDING_DELIVERIES],
     ['DELIVERY_OUTBOX', DELIVERY_OUTBOX],
+    ['MARK_DELIVERED', MARK_DELIVERED],
+    ['PLAN_DELIVERIES', PLAN_DELIVERIES],
+    ['UNDELIVERED_PLAN_PAGE', UNDELIVERED_PLAN_PAGE],
   ])('%s', (_name, query) => {
     expect(query).toMatchSnapshot();
   });

@@ -44,6 +44,7 @@ const MANAGED_ENV = [
   'LINEAGE_ADMIN_KEY',
   'LINEAGE_GRAPHQL_IDE',
   'LINEAGE_WEBHOOK_URL',
+  'LINEAGE_WEBHOOK_SECRET',
 ];
 
 export interface E2eOptions {

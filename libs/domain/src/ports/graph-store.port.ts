@@ -173,12 +173,39 @@ export interface PlanRepository {
   /** A person who joined again at `at` supersedes their plans from before it; returns how many. */
   supersedePlans(subjectId: string, at: EpochMs): Promise<number>;
   latestPlan(subjectId: string): Promise<OffboardingPlan | null>;
-  listPlans(page: PageRequest): Promise<Page<OffboardingPlan>>;
+  /** Plans newest first (by the order they were stored); `undelivered` keeps those with a delivery still to make. */
+  listPlans(page: PageRequest, filter?: PlanFilter): Promise<Page<OffboardingPlan>>;
+  /** Where each of `plans`' deliveries stands, by plan (trigger source, then id) and channel. */
+  planDeliveries(plans: readonly PlanKey[]): Promise<PlanDeliveryState[]>;
   pendingDeliveries(channel: string, now: EpochMs, limit: number): Promise<PendingDelivery[]>;
   markDelivered(deliveryId: number, at: EpochMs): Promise<void>;
   markDeliveryFailed(deliveryId: number, error: string, retryAt: EpochMs): Promise<void>;
   /** The deliveries not delivered yet, per channel that has any, in channel order: the outbox's depth, for monitoring. */
   deliveryOutbox(): Promise<OutboxChannel[]>;
+}
+
+/** A plan is known by its trigger: the event (source + id) that made it. */
+export interface PlanKey {
+  readonly triggerSource: string;
+  readonly triggeredBy: string;
+}
+
+export interface PlanFilter {
+  /** Only plans with a delivery not made yet (waiting for its first attempt, or for a retry). */
+  readonly undelivered?: boolean;
+}
+
+/** One plan's delivery on one channel, as the outbox has it. */
+export interface PlanDeliveryState extends PlanKey {
+  readonly channel: string;
+  /** Attempts made so far, the successful one included. */
+  readonly attempts: number;
+  /** When the channel accepted it; null while it waits. */
+  readonly deliveredAt: EpochMs | null;
+  /** When it is tried next; null once delivered. */
+  readonly nextAttemptAt: EpochMs | null;
+  /** Why the last attempt failed (as the channel said it, never a secret); null once delivered or before any attempt. */
+  readonly lastError: string | null;
 }
 
 /** One channel's undelivered plans. */

@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ArgsType, Field, GraphQLISODateTime, ID, Int } from '@nestjs/graphql';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsDate, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, IsBoolean, IsDate, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import type { OwaspNhiRisk } from '@lineage/domain';
 import { DEFAULT_BLAST_DEPTH, MAX_BLAST_DEPTH, OWASP_NHI_RISKS } from '@lineage/domain';
 import { OwaspNhiRiskEnum } from '../models/enums';
@@ -140,6 +140,20 @@ export class FindingsArgs {
   @AsOfArg() asOf?: Date | null;
   @FirstArg() first: number = DEFAULT_PAGE_SIZE;
   @AfterArg() after?: string | null;
+}
+
+@ArgsType()
+export class OffboardingPlansArgs {
+  @FirstArg() first: number = DEFAULT_PAGE_SIZE;
+  @AfterArg() after?: string | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Only plans with a delivery not made yet: waiting for its first attempt, or for a retry.',
+  })
+  @IsOptional()
+  @IsBoolean()
+  undelivered?: boolean | null;
 }
 
 @ArgsType()

@@ -29,6 +29,8 @@ export const SeverityEnum: Record<string, Severity> = enumOf(SEVERITIES);
 export const ApiRoleEnum: Record<string, ApiRole> = enumOf(API_ROLES);
 export const ApiKeyStatusEnum = { ACTIVE: 'ACTIVE', EXPIRED: 'EXPIRED', REVOKED: 'REVOKED' } as const;
 export type ApiKeyStatus = keyof typeof ApiKeyStatusEnum;
+export const PlanDeliveryStatusEnum = { PENDING: 'PENDING', RETRYING: 'RETRYING', DELIVERED: 'DELIVERED' } as const;
+export type PlanDeliveryStatus = keyof typeof PlanDeliveryStatusEnum;
 
 registerEnumType(LineageStatusEnum, {
   name: 'LineageStatus',
@@ -47,3 +49,7 @@ registerEnumType(ApiRoleEnum, {
   description: 'Ordered: ANALYST < RESPONDER < AUTOMATION < ADMIN; each may do everything the ones before it may.',
 });
 registerEnumType(ApiKeyStatusEnum, { name: 'ApiKeyStatus' });
+registerEnumType(PlanDeliveryStatusEnum, {
+  name: 'PlanDeliveryStatus',
+  description: 'PENDING: not tried yet. RETRYING: tried and failed (or refused); tried again at nextAttemptAt. DELIVERED: the channel accepted it.',
+});

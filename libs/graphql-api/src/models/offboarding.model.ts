@@ -1,7 +1,8 @@
-import { Field, GraphQLISODateTime, ID, ObjectType } from '@nestjs/graphql';
-import type { OffboardingActionKind, OffboardingPlan } from '@lineage/domain';
+import { Field, GraphQLISODateTime, ID, Int, ObjectType } from '@nestjs/graphql';
+import type { OffboardingActionKind, OffboardingPlan, PlanDeliveryState } from '@lineage/domain';
 import { Connection } from './connection.model';
-import { OffboardingActionKindEnum } from './enums';
+import type { PlanDeliveryStatus } from './enums';
+import { OffboardingActionKindEnum, PlanDeliveryStatusEnum } from './enums';
 
 @ObjectType('OffboardingAction')
 export class OffboardingActionModel {
@@ -10,6 +11,19 @@ export class OffboardingActionModel {
   @Field(() => String) reason!: string;
   @Field(() => ID, { nullable: true }) suggestedOwnerId!: string | null;
   @Field(() => [String], { description: 'Ids of the events that are its evidence.' }) evidence!: string[];
+}
+
+@ObjectType('PlanDelivery', { description: "Where a plan's delivery on one channel (kafka, webhook) stands." })
+export class PlanDeliveryModel {
+  @Field(() => String) channel!: string;
+  @Field(() => PlanDeliveryStatusEnum) status!: PlanDeliveryStatus;
+  @Field(() => Int, { description: 'Attempts made so far, the successful one included.' }) attempts!: number;
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'When the channel accepted it.' })
+  deliveredAt!: Date | null;
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'When it is tried next; null once delivered.' })
+  nextAttemptAt!: Date | null;
+  @Field(() => String, { nullable: true, description: 'Why the last attempt failed, as the channel said it (an HTTP status, a broker error).' })
+  lastError!: string | null;
 }
 
 @ObjectType('OffboardingPlan', {
@@ -31,12 +45,28 @@ export class OffboardingPlanModel {
   })
   supersededAt!: Date | null;
   @Field(() => [OffboardingActionModel]) actions!: OffboardingActionModel[];
+  @Field(() => [PlanDeliveryModel], { description: 'One per channel the plan goes out on, by channel; none when no channel is configured.' })
+  deliveries!: PlanDeliveryModel[];
 }
 
 @ObjectType('OffboardingPlanConnection')
 export class OffboardingPlanConnection extends Connection(OffboardingPlanModel, 'OffboardingPlan') {}
 
-export function toOffboardingPlanModel(plan: OffboardingPlan): OffboardingPlanModel {
+export function toPlanDeliveryModel(delivery: PlanDeliveryState): PlanDeliveryModel {
+  const status: PlanDeliveryStatus = delivery.deliveredAt !== null ? 'DELIVERED' : delivery.attempts > 0 ? 'RETRYING' : 'PENDING';
+  const date = (at: number | null) => (at === null ? null : new Date(at));
+  return {
+    channel: delivery.channel,
+    status,
+    attempts: delivery.attempts,
+    deliveredAt: date(delivery.deliveredAt),
+    nextAttemptAt: date(delivery.nextAttemptAt),
+    lastError: delivery.lastError,
+  };
+}
+
+/** A plan with its deliveries (those of `deliveries` that are its own). */
+export function toOffboardingPlanModel(plan: OffboardingPlan, deliveries: readonly PlanDeliveryState[]): OffboardingPlanModel {
   return {
     personId: plan.subjectId,
     subjectKind: plan.subjectKind,
@@ -53,5 +83,8 @@ export function toOffboardingPlanModel(plan: OffboardingPlan): OffboardingPlanMo
       suggestedOwnerId: action.suggestedOwnerId,
       evidence: [...action.evidence],
     })),
+    deliveries: deliveries
+      .filter((delivery) => delivery.triggerSource === plan.triggerSource && delivery.triggeredBy === plan.triggeredBy)
+      .map(toPlanDeliveryModel),
   };
 }

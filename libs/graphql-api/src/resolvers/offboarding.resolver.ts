@@ -3,7 +3,7 @@ import { Args, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { GraphStore } from '@lineage/domain';
 import { GRAPH_STORE } from '@lineage/domain';
 import { Clock, Roles } from '@lineage/auth';
-import { OffboardingPlanArgs, PageArgs } from '../args/query.args';
+import { OffboardingPlanArgs, OffboardingPlansArgs } from '../args/query.args';
 import type { ConnectionShape } from '../models/connection.model';
 import { toConnection } from '../models/connection.model';
 import type { NodeView } from '../models/node.model';
@@ -30,13 +30,15 @@ export class OffboardingResolver {
   })
   async offboardingPlan(@Args() args: OffboardingPlanArgs): Promise<OffboardingPlanModel | null> {
     const plan = await this.store.latestPlan(args.personId);
-    return plan ? toOffboardingPlanModel(plan) : null;
+    return plan ? toOffboardingPlanModel(plan, await this.store.planDeliveries([plan])) : null;
   }
 
-  @Query(() => OffboardingPlanConnection, { description: 'Every plan, oldest first.' })
-  async offboardingPlans(@Args() args: PageArgs): Promise<ConnectionShape<OffboardingPlanModel>> {
-    const page = await this.store.listPlans({ first: args.first, after: args.after ?? null });
-    return toConnection(page, toOffboardingPlanModel);
+  @Query(() => OffboardingPlanConnection, { description: 'Every plan, newest first; or only those with a delivery not made yet.' })
+  async offboardingPlans(@Args() args: OffboardingPlansArgs): Promise<ConnectionShape<OffboardingPlanModel>> {
+    const page = await this.store.listPlans({ first: args.first, after: args.after ?? null }, { undelivered: args.undelivered ?? false });
+    // The page's deliveries in one read, not one per plan.
+    const deliveries = await this.store.planDeliveries(page.items);
+    return toConnection(page, (plan) => toOffboardingPlanModel(plan, deliveries));
   }
 
   @ResolveField(() => NodeModel, {
