@@ -1,15 +1,6 @@
 import type { Readable } from 'node:stream';
 
 /**
- * Reads batches from an object-mode stream in paused mode: whatever the stream has buffered, up
- * to `max` items, waiting only when nothing is buffered. Reading in paused mode is what gives
- * backpressure: while a batch is being applied nothing is read, the stream's buffer fills to its
- * high-water mark and the client stops fetching.
- *
- * Resolves null when the stream ends or `signal` aborts the wait; rejects with the stream's error.
- * The stream must be held (`holdPaused`) for its whole life.
- */
-/**
  * What the owner of a stream read with `readBatch` does once, when it opens it:
  *  - a listener on 'readable' for the stream's whole life keeps it in paused mode. Without one,
  *    Node puts the stream back to "not flowing, not paused" once `readBatch` stops waiting, and
@@ -24,6 +15,15 @@ export function holdPaused(stream: Readable, onError: (error: Error) => void): v
   stream.on('error', onError);
 }
 
+/**
+ * Reads batches from an object-mode stream in paused mode: whatever the stream has buffered, up
+ * to `max` items, waiting only when nothing is buffered. Reading in paused mode is what gives
+ * backpressure: while a batch is being applied nothing is read, the stream's buffer fills to its
+ * high-water mark and the client stops fetching.
+ *
+ * Resolves null when the stream ends or `signal` aborts the wait; rejects with the stream's error.
+ * The stream must be held (`holdPaused`) for its whole life.
+ */
 export async function readBatch<T>(stream: Readable, max: number, signal: AbortSignal): Promise<T[] | null> {
   for (;;) {
     if (signal.aborted) return null;

@@ -51,16 +51,16 @@ const UNUSED_GRANT = (nhi: string, role: string) => `(
 /** A held role `r` that makes the NHI `n` overprivileged: it grants admin, or a grant it has not used. */
 const FINDING_ROLE = `${HELD_ROLE} AND (${ADMIN_ROLE('r.dst')} OR ${UNUSED_GRANT('n.id', 'r.dst')})`;
 
-/**
- * The order of every list a rule aggregates (the names in the sentence, the evidence): by the
- * id of what the relationship leads to or comes from, then type and start, the relationship's
- * key. Stated, not left to the plan, so that Neo4j (`ORDER BY` before `collect`) lists alike.
- */
 /** NHI7's terms on credential `c`: its expiry, its creation (else its start), its last rotation (else its creation). */
 const EXPIRES_AT = `json_extract(c.attributes, '$.expiresAt')`;
 const CREATED_AT = `coalesce(json_extract(c.attributes, '$.createdAt'), c.valid_from)`;
 const ROTATED_AT = `coalesce(json_extract(c.attributes, '$.lastRotatedAt'), json_extract(c.attributes, '$.createdAt'), c.valid_from)`;
 
+/**
+ * The order of every list a rule aggregates (the names in the sentence, the evidence): by the
+ * id of what the relationship leads to or comes from, then type and start, the relationship's
+ * key. Stated, not left to the plan, so that Neo4j (`ORDER BY` before `collect`) lists alike.
+ */
 const BY_DST = 'ORDER BY r.dst, r.type, r.valid_from';
 const BY_SRC = 'ORDER BY r.src, r.type, r.valid_from';
 

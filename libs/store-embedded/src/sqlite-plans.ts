@@ -11,7 +11,7 @@ import type {
   PlanFilter,
   PlanKey,
 } from '@lineage/domain';
-import { decodeCursor, mapPage, pageOf } from '@lineage/domain';
+import { decodeCursor, distinctPlanKeys, mapPage, pageOf } from '@lineage/domain';
 
 interface PlanRow {
   trigger_source: string;
@@ -148,8 +148,7 @@ export class SqlitePlans {
 
   planDeliveries(plans: readonly PlanKey[]): PlanDeliveryState[] {
     if (plans.length === 0) return [];
-    // Each plan once, however often it is asked for.
-    const keys = `[${[...new Set(plans.map((plan) => JSON.stringify([plan.triggerSource, plan.triggeredBy])))].join(',')}]`;
+    const keys = JSON.stringify(distinctPlanKeys(plans).map((plan) => [plan.triggerSource, plan.triggeredBy]));
     return (this.deliveries.all(keys) as DeliveryRow[]).map((row) => ({
       ...row,
       nextAttemptAt: row.deliveredAt === null ? row.nextAttemptAt : null,

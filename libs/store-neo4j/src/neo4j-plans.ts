@@ -11,7 +11,7 @@ import type {
   PlanFilter,
   PlanKey,
 } from '@lineage/domain';
-import { decodeCursor, mapPage, pageOf } from '@lineage/domain';
+import { decodeCursor, distinctPlanKeys, mapPage, pageOf } from '@lineage/domain';
 import type { Neo4jSessions } from './neo4j-session';
 import { run } from './neo4j-session';
 import { SEQUENCES, reserveSequence } from './neo4j-sequences';
@@ -209,10 +209,7 @@ export class Neo4jPlans {
 
   async planDeliveries(plans: readonly PlanKey[]): Promise<PlanDeliveryState[]> {
     if (plans.length === 0) return [];
-    // Each plan once, however often it is asked for.
-    const keys = new Map(plans.map((plan) => [JSON.stringify([plan.triggerSource, plan.triggeredBy]), plan]));
-    const params = { plans: [...keys.values()].map(({ triggerSource, triggeredBy }) => ({ triggerSource, triggeredBy })) };
-    const records = await this.sessions.read((tx) => run(tx, PLAN_DELIVERIES, params));
+    const records = await this.sessions.read((tx) => run(tx, PLAN_DELIVERIES, { plans: distinctPlanKeys(plans) }));
     return records.map((record) => ({
       triggerSource: readString(record.get('triggerSource'), 'delivery trigger source'),
       triggeredBy: readString(record.get('triggeredBy'), 'delivery trigger'),

@@ -190,6 +190,12 @@ export interface PlanKey {
   readonly triggeredBy: string;
 }
 
+/** Each plan of `plans` once, as its key alone (a store reads deliveries by these). */
+export function distinctPlanKeys(plans: readonly PlanKey[]): PlanKey[] {
+  const keys = new Map(plans.map(({ triggerSource, triggeredBy }) => [JSON.stringify([triggerSource, triggeredBy]), { triggerSource, triggeredBy }]));
+  return [...keys.values()];
+}
+
 export interface PlanFilter {
   /** Only plans with a delivery not made yet (waiting for its first attempt, or for a retry). */
   readonly undelivered?: boolean;
