@@ -32,6 +32,7 @@ import type {
 } from '@lineage/domain';
 import { migrate } from './sqlite-migrations';
 import { SqliteApiKeys } from './sqlite-api-keys';
+import { SqliteDepartures } from './sqlite-departures';
 import { SqliteFindings } from './sqlite-findings';
 import { SqliteGraphReader } from './sqlite-graph-reader';
 import { SqliteLedger } from './sqlite-ledger';
@@ -63,8 +64,8 @@ export class EmbeddedGraphStore implements GraphStore {
   private readonly findingRules: SqliteFindings;
 
   private constructor(readonly db: Database.Database) {
-    this.writer = new SqliteWriter(db);
     this.reader = new SqliteGraphReader(db);
+    this.writer = new SqliteWriter(db, new SqliteDepartures(db, this.reader));
     this.ledger = new SqliteLedger(db);
     this.plans = new SqlitePlans(db);
     this.keys = new SqliteApiKeys(db);

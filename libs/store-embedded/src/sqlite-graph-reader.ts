@@ -27,10 +27,11 @@ import {
   compareIds,
   decodeCursor,
   decodeTimelineCursor,
-  findOrphanedBy,
+  departureMembers,
   hasPersonLeft,
   isCredentialLive,
   isValidAt,
+  orphansAmong,
   pageOf,
   resolveLineage,
   strongestReach,
@@ -140,6 +141,7 @@ export class SqliteGraphReader {
   private readonly neighboursIn: Database.Statement;
   private readonly neighboursOutCount: Database.Statement;
   private readonly neighboursInCount: Database.Statement;
+  private readonly keptDeparture: Database.Statement;
 
   constructor(db: Database.Database) {
     this.edgesInto = db.prepare(EDGES_INTO).raw();
@@ -195,6 +197,7 @@ export class SqliteGraphReader {
       .raw();
     this.neighboursOutCount = db.prepare(`SELECT count(*) AS n FROM relationships r WHERE r.src = @id AND r.type = @type AND ${validAt('r')}`);
     this.neighboursInCount = db.prepare(`SELECT count(*) AS n FROM relationships r WHERE r.dst = @id AND r.type = @type AND ${validAt('r')}`);
+    this.keptDeparture = db.prepare('SELECT members FROM departures WHERE person_id = ? AND left_at = ? AND members IS NOT NULL').pluck();
   }
 
   getNode(id: string): GraphNode | null {
@@ -217,9 +220,10 @@ export class SqliteGraphReader {
    * What a lineage answer about `seeds` may read, as rows, for callers that add more of the graph
    * to it (offboarding). The walk goes upstream a level at a time: each level is one statement
    * that returns the edges into the level's nodes (and one for the edges out of its credentials),
-   * so the walk and the relationships it needs are one read. Nodes in `known` are not read again.
+   * so the walk and the relationships it needs are one read. Nodes in `known` are not read again;
+   * seeds in `nhis` are NHIs, whose edges out are not asked for.
    */
-  lineageSlice(seeds: readonly string[], known?: ReadonlyMap<string, GraphNode>): LineageSlice {
+  lineageSlice(seeds: readonly string[], known?: ReadonlyMap<string, GraphNode>, nhis?: ReadonlySet<string>): LineageSlice {
     const seen = new Set(seeds);
     const relationships: GraphRelationship[] = [];
     let level = [...seen];
@@ -238,7 +242,7 @@ export class SqliteGraphReader {
         reach(rel.from);
       }
       // Only a credential is followed downstream; a node whose kind is known otherwise is not asked.
-      const maybeCredentials = level.filter((id) => (known?.get(id)?.kind ?? 'Credential') === 'Credential');
+      const maybeCredentials = level.filter((id) => !nhis?.has(id) && (known?.get(id)?.kind ?? 'Credential') === 'Credential');
       if (maybeCredentials.length > 0) {
         const out = this.edgesOut.all({ ids: JSON.stringify(maybeCredentials) }) as unknown[][];
         for (const rel of out.map(relationshipOf)) {
@@ -280,15 +284,35 @@ export class SqliteGraphReader {
   }
 
   orphanedBy(personId: string, asOf: EpochMs): OrphanedNhi[] {
-    const { candidates, reached } = this.accountabilityCandidates(personId);
-    const person = reached.get(personId);
+    const person = this.getNode(personId);
     // Nothing to walk for someone who has not left (findOrphanedBy would answer the same).
-    if (candidates.length === 0 || !person || !hasPersonLeft(person, asOf)) return [];
-    const slice = this.lineageSlice([personId, ...candidates], reached);
-    const orphans = findOrphanedBy(new LineageGraph(slice.nodes, slice.relationships), personId, candidates, asOf);
+    if (!person || !hasPersonLeft(person, asOf)) return [];
+    const kept = this.keptDeparture.get(person.id, person.attributes['leftAt']) as string | undefined;
+    const { graph, members, reached } = kept === undefined ? this.departure(person) : this.keptMembers(person, JSON.parse(kept) as string[]);
+    const orphans = orphansAmong(graph, person, members, asOf);
     // The walk down from the person often reached the credentials they created: those are not read again.
     const credentials = this.liveCredentials(orphans.map((o) => o.root.id), asOf, reached);
     return orphans.map((lineage) => ({ lineage, credentials: credentials.get(lineage.root.id) ?? [] }));
+  }
+
+  /**
+   * What a leaver's departure left them answering for (`departureMembers`), from the graph: the
+   * walk down from them, and the lineage of everything it reached as it stood the instant before
+   * they left. The writer keeps the members (`SqliteDepartures`); `orphanedBy` reads them from here
+   * only while they are not kept.
+   */
+  departure(person: GraphNode): { graph: LineageGraph; members: string[]; reached: ReadonlyMap<string, GraphNode> } {
+    const { candidates, reached } = this.accountabilityCandidates(person.id);
+    if (candidates.length === 0) return { graph: new LineageGraph([person], []), members: [], reached };
+    const slice = this.lineageSlice([person.id, ...candidates], reached);
+    const graph = new LineageGraph(slice.nodes, slice.relationships);
+    return { graph, members: departureMembers(graph, person, candidates), reached };
+  }
+
+  /** The lineage slice around a leaver's kept departure members, all of them NHIs. */
+  private keptMembers(person: GraphNode, members: string[]): { graph: LineageGraph; members: string[]; reached: undefined } {
+    const slice = this.lineageSlice([person.id, ...members], new Map([[person.id, person]]), new Set(members));
+    return { graph: new LineageGraph(slice.nodes, slice.relationships), members, reached: undefined };
   }
 
   private liveCredentialIds(nhiId: string, asOf: EpochMs): string[] {

@@ -88,12 +88,25 @@ describe('embedded store migrations', () => {
        VALUES ('nhi:a', 'NHI', 'etl', 'iam.aws', 900, 1000, 900, NULL, 0, '{"platform":"aws"}', '{"platform":900,"$kind":900,"$name":1000}')`,
     ).run();
 
-    expect(migrate(db)).toEqual([10, 11]);
+    expect(migrate(db)).toEqual([10, 11, 12]);
 
     // What an older release prepares at start-up.
     expect(() => db.prepare('SELECT property_times FROM nodes')).toThrow(/no such column: property_times/);
     const row = db.prepare(`SELECT ${NODE_COLUMNS} FROM nodes`).raw().get() as unknown[];
     expect(nodeStateAt(row).propertyTimes).toEqual({ platform: 900, $kind: 900, $name: 1000 });
+  });
+
+  it('12 starts everyone who has left with a stale departure, and no one else', () => {
+    const db = databaseAt(11);
+    const person = db.prepare(`
+      INSERT INTO nodes (id, kind, name, source, first_seen, last_seen, valid_from, valid_to, placeholder, attributes, packed_property_times)
+      VALUES (?, ?, NULL, 'hr.workday', 900, 1000, 900, NULL, 0, ?, '[900]')`);
+    person.run('person:left', 'Person', '{"leftAt":1000}');
+    person.run('person:here', 'Person', '{"email":"here@example.com"}');
+    person.run('nhi:left-at-is-not-a-person-attribute-here', 'NHI', '{"leftAt":1000}');
+
+    expect(migrate(db)).toEqual([12]);
+    expect(db.prepare('SELECT person_id, left_at, members FROM departures').all()).toEqual([{ person_id: 'person:left', left_at: 1000, members: null }]);
   });
 
   it('refuse a store that a newer release has migrated, naming both versions', () => {

@@ -255,6 +255,23 @@ export const MIGRATIONS: readonly Migration[] = [
     // is still undelivered: both look deliveries up by their plan's key.
     sql: 'CREATE INDEX plan_deliveries_by_plan ON plan_deliveries (trigger_source, triggered_by, channel)',
   },
+  {
+    version: 12,
+    name: 'kept departures',
+    // What each leaver's departure left them answering for, kept by the writer (SqliteDepartures);
+    // members is null while stale. Everyone who has left already starts stale, for batches to fill.
+    sql: `
+      CREATE TABLE departures (
+        person_id TEXT PRIMARY KEY,
+        left_at   INTEGER NOT NULL,
+        members   TEXT
+      ) WITHOUT ROWID;
+      CREATE INDEX departures_by_left_at ON departures (left_at);
+      CREATE INDEX departures_stale ON departures (left_at) WHERE members IS NULL;
+      INSERT INTO departures (person_id, left_at, members)
+        SELECT id, json_extract(attributes, '$.leftAt'), NULL FROM nodes
+        WHERE kind = 'Person' AND json_type(attributes, '$.leftAt') IN ('integer', 'real');`,
+  },
 ];
 
 /**

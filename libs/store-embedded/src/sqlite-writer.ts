@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
-import type { BatchOutcome, EventOutcome, GraphFact, GraphRelationship, IngestBatch, LoadedState, NodeState } from '@lineage/domain';
-import { applyFacts, compareIds, followUpKey, intervalKeyString, relKeyString, stateRequest } from '@lineage/domain';
+import type { BatchOutcome, EpochMs, EventOutcome, GraphFact, GraphRelationship, IngestBatch, LoadedState, NodeState } from '@lineage/domain';
+import { applyFacts, compareIds, departureChangeFrom, followUpKey, intervalKeyString, relKeyString, stateRequest } from '@lineage/domain';
+import type { LeftAtChange, SqliteDepartures } from './sqlite-departures';
 import { NODE_COLUMNS, PROPERTY_TIMES_COLUMN, RELATIONSHIP_COLUMNS, fromNodeState, fromRelationship, nodeStateAt, relationshipOf } from './sqlite-rows';
 
 const UNKNOWN = '(unknown)';
@@ -28,7 +29,10 @@ export class SqliteWriter {
   private readonly insertFollowUp: Database.Statement;
   private readonly run: Database.Transaction<(batch: IngestBatch) => BatchOutcome>;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly departures: SqliteDepartures,
+  ) {
     this.insertEvent = db.prepare(
       'INSERT OR IGNORE INTO events (source, id, type, time, subject, summary, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
@@ -109,7 +113,8 @@ export class SqliteWriter {
       }
     }
 
-    if (facts.length > 0) this.writeFacts(facts);
+    const written = facts.length > 0 ? this.writeFacts(facts) : { changedFrom: null, leftAtChanges: [] };
+    this.departures.afterWrite(written.changedFrom, written.leftAtChanges);
     timeline.sort((a, b) => compareIds(a.entityId, b.entityId) || a.time - b.time);
     for (const entry of timeline) this.insertEntityEvent.run(entry.entityId, entry.time, entry.seq);
 
@@ -122,7 +127,8 @@ export class SqliteWriter {
     return { outcomes };
   }
 
-  private writeFacts(facts: readonly GraphFact[]): void {
+  /** Writes the facts; says from which instant they change what the lineage rules see, and who left. */
+  private writeFacts(facts: readonly GraphFact[]): { changedFrom: EpochMs | null; leftAtChanges: LeftAtChange[] } {
     const request = stateRequest(facts);
     const nodes = new Map<string, NodeState>();
     for (const id of [...request.nodeIds].sort(compareIds)) {
@@ -153,33 +159,47 @@ export class SqliteWriter {
 
     const state: LoadedState = { nodes, relationships };
     const writes = applyFacts(state, facts);
-    for (const node of [...writes.nodes].sort((a, b) => compareIds(a.id, b.id))) (nodes.has(node.id) ? this.updateNode : this.insertNode).run(fromNodeState(node));
+    let changedFrom: EpochMs | null = null;
+    const changes = (from: EpochMs | null) => {
+      if (from !== null && (changedFrom === null || from < changedFrom)) changedFrom = from;
+    };
+    const leftAtChanges: LeftAtChange[] = [];
+    for (const node of [...writes.nodes].sort((a, b) => compareIds(a.id, b.id))) {
+      const before = nodes.get(node.id);
+      (before ? this.updateNode : this.insertNode).run(fromNodeState(node));
+      // A node new to the store has no edges but those this batch writes, which say it themselves.
+      if (before) changes(departureChangeFrom({ before, after: node }));
+      const leftAt = node.kind === 'Person' ? node.attributes['leftAt'] : undefined;
+      if (leftAt !== before?.attributes['leftAt']) leftAtChanges.push({ personId: node.id, leftAt: typeof leftAt === 'number' ? leftAt : null });
+    }
 
-    const before = new Map<string, number[]>();
+    const loaded = new Map<string, GraphRelationship[]>();
     for (const rel of relationships) {
       const key = relKeyString(rel);
-      const starts = before.get(key);
-      if (starts) starts.push(rel.validFrom);
-      else before.set(key, [rel.validFrom]);
+      const intervals = loaded.get(key);
+      if (intervals) intervals.push(rel);
+      else loaded.set(key, [rel]);
     }
     const keyed = writes.relationships.map((write) => ({ write, key: relKeyString(write.key) }));
     for (const { write, key } of keyed.sort((a, b) => compareIds(a.key, b.key))) {
-      const starts = before.get(key);
-      if (!starts) {
+      const before = loaded.get(key);
+      changes(departureChangeFrom({ key: write.key, before: before ?? [], after: write.intervals }));
+      if (!before) {
         for (const interval of write.intervals) this.insertRelationship.run(fromRelationship(interval));
-      } else if (sameStarts(starts, write.intervals)) {
+      } else if (sameStarts(before, write.intervals)) {
         for (const interval of write.intervals) this.updateRelationship.run(fromRelationship(interval));
       } else {
         this.deleteKey.run(write.key.from, write.key.type, write.key.to);
         for (const interval of write.intervals) this.insertRelationship.run(fromRelationship(interval));
       }
     }
+    return { changedFrom, leftAtChanges };
   }
 }
 
 /** True when a key's intervals still start where they did: only their other columns changed. */
-function sameStarts(starts: readonly number[], intervals: readonly GraphRelationship[]): boolean {
-  if (starts.length !== intervals.length) return false;
-  const sorted = [...starts].sort((a, b) => a - b);
+function sameStarts(stored: readonly GraphRelationship[], intervals: readonly GraphRelationship[]): boolean {
+  if (stored.length !== intervals.length) return false;
+  const sorted = stored.map((rel) => rel.validFrom).sort((a, b) => a - b);
   return intervals.every((interval, i) => interval.validFrom === sorted[i]);
 }

@@ -226,15 +226,98 @@ export function findOrphanedBy(
 ): Lineage[] {
   const person = graph.node(personId);
   if (!person || !hasPersonLeft(person, asOf)) return [];
-  const leftAt = person.attributes['leftAt'] as number;
-  const result: Lineage[] = [];
+  return orphansAmong(graph, person, departureMembers(graph, person, candidateIds), asOf);
+}
+
+/**
+ * What a person's departure left them answering for: the NHIs among `candidateIds` whose
+ * accountable human, the instant before `person` left, was `person`. It depends on the graph as
+ * it stood then and on nothing later, so a store may keep it (see `departureChangeFrom`).
+ */
+export function departureMembers(graph: LineageGraph, person: GraphNode, candidateIds: Iterable<string>): string[] {
+  const leftAt = person.attributes['leftAt'];
+  if (person.kind !== 'Person' || typeof leftAt !== 'number') return [];
+  const members: string[] = [];
   for (const id of new Set(candidateIds)) {
-    const node = graph.node(id);
-    if (node?.kind !== 'NHI') continue;
+    if (graph.node(id)?.kind !== 'NHI') continue;
     const before = resolveLineage(graph, id, leftAt - 1);
-    if (before?.status !== 'ACCOUNTABLE' || before.accountable?.id !== personId) continue;
+    if (before?.status === 'ACCOUNTABLE' && before.accountable?.id === person.id) members.push(id);
+  }
+  return members;
+}
+
+/** Of a leaver's departure members, those no active person answers for as of `asOf`, by root id. */
+export function orphansAmong(graph: LineageGraph, person: GraphNode, memberIds: Iterable<string>, asOf: EpochMs): Lineage[] {
+  if (!hasPersonLeft(person, asOf)) return [];
+  const result: Lineage[] = [];
+  for (const id of memberIds) {
     const now = resolveLineage(graph, id, asOf);
     if (now && now.status !== 'ACCOUNTABLE') result.push({ ...now, lastAccountable: person });
   }
   return result.sort((a, b) => (a.root.id < b.root.id ? -1 : 1));
+}
+
+/** The relationship types the rules read, upstream or down: only their changes can move an answer. */
+const LINEAGE_TYPES: ReadonlySet<RelationKind> = new Set([...LINEAGE_UPSTREAM, ...LINEAGE_DOWNSTREAM, ...ACCOUNTABILITY_DOWNSTREAM]);
+
+/**
+ * From which instant on a write changes what the rules see, or null when it changes nothing they
+ * read: a kept departure (`departureMembers`) of someone who left at `leftAt` is stale when
+ * `leftAt - 1` is at or after it. The rules read a node's kind (at any time), its validity, and a
+ * person's `leftAt` or a vendor's `endedAt`; a relationship's validity, for the lineage types. A
+ * rule that starts reading anything else must be added here, or kept departures go stale unseen.
+ */
+export function departureChangeFrom(change: NodeChange | RelationshipChange): EpochMs | null {
+  return 'key' in change ? relationshipChangeFrom(change) : nodeChangeFrom(change.before, change.after);
+}
+
+export interface NodeChange {
+  readonly before: GraphNode;
+  readonly after: GraphNode;
+}
+
+export interface RelationshipChange {
+  readonly key: { readonly type: RelationKind };
+  /** Every interval of the key before the write, and after it. */
+  readonly before: readonly Interval[];
+  readonly after: readonly Interval[];
+}
+
+interface Interval {
+  readonly validFrom: EpochMs;
+  readonly validTo: EpochMs | null;
+}
+
+function nodeChangeFrom(before: GraphNode, after: GraphNode): EpochMs | null {
+  if (before.kind !== after.kind) return Number.MIN_SAFE_INTEGER;
+  return earliest([
+    validityChangeFrom([before], [after]),
+    thresholdChangeFrom(before.attributes['leftAt'], after.attributes['leftAt']),
+    thresholdChangeFrom(before.attributes['endedAt'], after.attributes['endedAt']),
+  ]);
+}
+
+function relationshipChangeFrom(change: RelationshipChange): EpochMs | null {
+  return LINEAGE_TYPES.has(change.key.type) ? validityChangeFrom(change.before, change.after) : null;
+}
+
+/** The first instant at which "valid under one of `before`" and "valid under one of `after`" differ. */
+function validityChangeFrom(before: readonly Interval[], after: readonly Interval[]): EpochMs | null {
+  const validUnder = (intervals: readonly Interval[], at: EpochMs) => intervals.some((interval) => isValidAt(interval, at));
+  // Validity only changes at an interval's ends, so the first difference, if any, is at one of them.
+  const ends = [...before, ...after].flatMap((interval) => (interval.validTo === null ? [interval.validFrom] : [interval.validFrom, interval.validTo]));
+  for (const at of ends.sort((a, b) => a - b)) if (validUnder(before, at) !== validUnder(after, at)) return at;
+  return null;
+}
+
+/** A "has happened by then" threshold such as `leftAt`: it reads differently from the earlier of the two values on. */
+function thresholdChangeFrom(before: unknown, after: unknown): EpochMs | null {
+  if (before === after) return null;
+  return earliest([typeof before === 'number' ? before : null, typeof after === 'number' ? after : null]);
+}
+
+function earliest(times: readonly (EpochMs | null)[]): EpochMs | null {
+  let result: EpochMs | null = null;
+  for (const time of times) if (time !== null && (result === null || time < result)) result = time;
+  return result;
 }
