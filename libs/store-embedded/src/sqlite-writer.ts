@@ -169,8 +169,8 @@ export class SqliteWriter {
       (before ? this.updateNode : this.insertNode).run(fromNodeState(node));
       // A node new to the store has no edges but those this batch writes, which say it themselves.
       if (before) changes(departureChangeFrom({ before, after: node }));
-      const leftAt = node.kind === 'Person' ? node.attributes['leftAt'] : undefined;
-      if (leftAt !== before?.attributes['leftAt']) leftAtChanges.push({ personId: node.id, leftAt: typeof leftAt === 'number' ? leftAt : null });
+      const leftAt = node.kind === 'Person' ? leftAtOf(node) : null;
+      if (leftAt !== (before ? leftAtOf(before) : null)) leftAtChanges.push({ personId: node.id, leftAt });
     }
 
     const loaded = new Map<string, GraphRelationship[]>();
@@ -195,6 +195,11 @@ export class SqliteWriter {
     }
     return { changedFrom, leftAtChanges };
   }
+}
+
+function leftAtOf(node: NodeState): EpochMs | null {
+  const leftAt = node.attributes['leftAt'];
+  return typeof leftAt === 'number' ? leftAt : null;
 }
 
 /** True when a key's intervals still start where they did: only their other columns changed. */

@@ -1,20 +1,10 @@
 import type { GraphNode } from '../model/graph-types';
 import { departureChangeFrom, departureMembers, findOrphanedBy, orphansAmong } from './accountability';
 import { LineageGraph } from './lineage-graph';
+import { fixtureNode } from '../testing';
 
-const node = (id: string, kind: GraphNode['kind'], changes: Partial<GraphNode> = {}): GraphNode => ({
-  id,
-  kind,
-  name: null,
-  source: 'test',
-  firstSeen: 100,
-  lastSeen: 100,
-  validFrom: 100,
-  validTo: null,
-  placeholder: false,
-  attributes: {},
-  ...changes,
-});
+/** A node that has existed since 100. */
+const node = (id: string, kind: GraphNode['kind'], changes: Partial<GraphNode> = {}): GraphNode => fixtureNode(kind, id, 100, changes);
 const interval = (validFrom: number, validTo: number | null = null) => ({ validFrom, validTo });
 const owns = { type: 'OWNS' as const };
 
