@@ -290,7 +290,8 @@ export class SqliteGraphReader {
     const kept = this.keptDeparture.get(person.id, person.attributes['leftAt']) as string | undefined;
     const { graph, members, reached } = kept === undefined ? this.departure(person) : this.keptMembers(person, JSON.parse(kept) as string[]);
     const orphans = orphansAmong(graph, person, members, asOf);
-    // The walk down from the person often reached the credentials they created: those are not read again.
+    // Where the departure was worked out here, the walk down from the person often reached the
+    // credentials they created: those are not read again.
     const credentials = this.liveCredentials(orphans.map((o) => o.root.id), asOf, reached);
     return orphans.map((lineage) => ({ lineage, credentials: credentials.get(lineage.root.id) ?? [] }));
   }
