@@ -1,5 +1,6 @@
 import type { AcceptedEvent, GraphStore, NodeKind, OrphanedNhi, RelationKind } from '@lineage/domain';
 import { EmbeddedGraphStore } from '@lineage/store-embedded';
+import { SeededRandom } from '../../tools/bench/src/generator/seeded-random';
 import { describeEachStore } from './conformance-stores';
 import { apply, event, left, node, ref, rel, retire, t, unrel, update } from './graph-script';
 
@@ -23,17 +24,6 @@ const WORKLOADS = ['workload:1', 'workload:2'];
 const VENDOR = 'vendor:v';
 const CREDENTIALS = ['cred:1', 'cred:2', 'cred:3'];
 
-/** A small deterministic PRNG (mulberry32), so a failing history can be replayed by its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(a ^ (a >>> 15), 1 | a);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** The edges accountability passes through, with the kinds at their ends. */
 const EDGES: readonly [RelationKind, readonly string[], readonly string[]][] = [
   ['OWNS', PEOPLE, NHIS],
@@ -53,9 +43,10 @@ const kindOf = (id: string): NodeKind => KIND_OF[id.slice(0, id.indexOf(':'))]!;
 
 /** A random history of the small enterprise above, in event-time order. */
 function history(seed: number): AcceptedEvent[] {
-  const next = random(seed);
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
-  const day = () => Math.floor(next() * DAYS);
+  const random = new SeededRandom(seed);
+  const next = () => random.next();
+  const pick = <T>(items: readonly T[]): T => random.pick(items);
+  const day = () => random.int(0, DAYS - 1);
   const events: AcceptedEvent[] = [];
   const id = (n: number) => `s${seed}-e${n}`;
   // Definitions, some of them long after others first name the node (placeholders).
@@ -113,18 +104,18 @@ describeEachStore('orphanedBy however the history arrives', (open) => {
     let orphansSeen = 0;
     for (let seed = 1; seed <= 40; seed++) {
       const events = history(seed);
-      const next = random(seed * 7919);
+      const random = new SeededRandom(seed * 7919);
       // Arrival order: shuffled, so events arrive late and placeholders come before definitions.
       const arrival = [...events];
       for (let i = arrival.length - 1; i > 0; i--) {
-        const j = Math.floor(next() * (i + 1));
+        const j = random.int(0, i);
         [arrival[i], arrival[j]] = [arrival[j]!, arrival[i]!];
       }
       const store = await open();
       try {
         const arrived: AcceptedEvent[] = [];
         while (arrival.length > 0) {
-          const batch = arrival.splice(0, 1 + Math.floor(next() * 6));
+          const batch = arrival.splice(0, random.int(1, 6));
           await apply(store, ...batch);
           arrived.push(...batch);
           const reference = await open();

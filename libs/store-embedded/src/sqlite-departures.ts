@@ -19,7 +19,7 @@ export const DEPARTURE_REFRESH_PER_BATCH = 8;
  * resolving every NHI there as of then. Only the "as of now" half is left to the query.
  *
  * A kept departure stays right because every write says from which instant it changes what the
- * rules see (`departureChangeFrom`): a batch whose changes start at or before `leftAt - 1` (a late
+ * rules see (`nodeChangeFrom`, `relationshipChangeFrom`): a batch whose changes start at or before `leftAt - 1` (a late
  * event, a placeholder defined after it was first named) marks the departures of everyone who left
  * after that instant stale, and a stale departure is read from the graph again until a batch has
  * computed it anew: its own leavers' first, then up to DEPARTURE_REFRESH_PER_BATCH more, latest

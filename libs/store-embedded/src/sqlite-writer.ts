@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { BatchOutcome, EpochMs, EventOutcome, GraphFact, GraphRelationship, IngestBatch, LoadedState, NodeState } from '@lineage/domain';
-import { applyFacts, compareIds, departureChangeFrom, followUpKey, intervalKeyString, relKeyString, stateRequest } from '@lineage/domain';
+import { applyFacts, compareIds, followUpKey, intervalKeyString, nodeChangeFrom, relKeyString, relationshipChangeFrom, stateRequest } from '@lineage/domain';
 import type { LeftAtChange, SqliteDepartures } from './sqlite-departures';
 import { NODE_COLUMNS, PROPERTY_TIMES_COLUMN, RELATIONSHIP_COLUMNS, fromNodeState, fromRelationship, nodeStateAt, relationshipOf } from './sqlite-rows';
 
@@ -168,7 +168,7 @@ export class SqliteWriter {
       const before = nodes.get(node.id);
       (before ? this.updateNode : this.insertNode).run(fromNodeState(node));
       // A node new to the store has no edges but those this batch writes, which say it themselves.
-      if (before) changes(departureChangeFrom({ before, after: node }));
+      if (before) changes(nodeChangeFrom(before, node));
       const leftAt = node.kind === 'Person' ? leftAtOf(node) : null;
       if (leftAt !== (before ? leftAtOf(before) : null)) leftAtChanges.push({ personId: node.id, leftAt });
     }
@@ -183,7 +183,7 @@ export class SqliteWriter {
     const keyed = writes.relationships.map((write) => ({ write, key: relKeyString(write.key) }));
     for (const { write, key } of keyed.sort((a, b) => compareIds(a.key, b.key))) {
       const before = loaded.get(key);
-      changes(departureChangeFrom({ key: write.key, before: before ?? [], after: write.intervals }));
+      changes(relationshipChangeFrom(write.key.type, before ?? [], write.intervals));
       if (!before) {
         for (const interval of write.intervals) this.insertRelationship.run(fromRelationship(interval));
       } else if (sameStarts(before, write.intervals)) {

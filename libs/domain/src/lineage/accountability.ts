@@ -232,7 +232,7 @@ export function findOrphanedBy(
 /**
  * What a person's departure left them answering for: the NHIs among `candidateIds` whose
  * accountable human, the instant before `person` left, was `person`. It depends on the graph as
- * it stood then and on nothing later, so a store may keep it (see `departureChangeFrom`).
+ * it stood then and on nothing later, so a store may keep it (see `nodeChangeFrom`).
  */
 export function departureMembers(graph: LineageGraph, person: GraphNode, candidateIds: Iterable<string>): string[] {
   const leftAt = person.attributes['leftAt'];
@@ -260,45 +260,39 @@ export function orphansAmong(graph: LineageGraph, person: GraphNode, memberIds: 
 /** The relationship types the rules read, upstream or down: only their changes can move an answer. */
 const LINEAGE_TYPES: ReadonlySet<RelationKind> = new Set([...LINEAGE_UPSTREAM, ...LINEAGE_DOWNSTREAM, ...ACCOUNTABILITY_DOWNSTREAM]);
 
-/**
+/*
  * From which instant on a write changes what the rules see, or null when it changes nothing they
  * read: a kept departure (`departureMembers`) of someone who left at `leftAt` is stale when
  * `leftAt - 1` is at or after it. The rules read a node's kind (at any time), its validity, and a
  * person's `leftAt` or a vendor's `endedAt`; a relationship's validity, for the lineage types. A
  * rule that starts reading anything else must be added here, or kept departures go stale unseen.
+ * The writer asks for every node and relationship it writes, so what changed nothing returns early.
  */
-export function departureChangeFrom(change: NodeChange | RelationshipChange): EpochMs | null {
-  return 'key' in change ? relationshipChangeFrom(change) : nodeChangeFrom(change.before, change.after);
-}
-
-export interface NodeChange {
-  readonly before: GraphNode;
-  readonly after: GraphNode;
-}
-
-export interface RelationshipChange {
-  readonly key: { readonly type: RelationKind };
-  /** Every interval of the key before the write, and after it. */
-  readonly before: readonly Interval[];
-  readonly after: readonly Interval[];
-}
 
 interface Interval {
   readonly validFrom: EpochMs;
   readonly validTo: EpochMs | null;
 }
 
-function nodeChangeFrom(before: GraphNode, after: GraphNode): EpochMs | null {
+/** A node's write: from when it changes what the lineage rules read of it. */
+export function nodeChangeFrom(before: GraphNode, after: GraphNode): EpochMs | null {
   if (before.kind !== after.kind) return Number.MIN_SAFE_INTEGER;
+  const validity = before.validFrom === after.validFrom && before.validTo === after.validTo ? null : validityChangeFrom([before], [after]);
   return earliest([
-    validityChangeFrom([before], [after]),
+    validity,
     thresholdChangeFrom(before.attributes['leftAt'], after.attributes['leftAt']),
     thresholdChangeFrom(before.attributes['endedAt'], after.attributes['endedAt']),
   ]);
 }
 
-function relationshipChangeFrom(change: RelationshipChange): EpochMs | null {
-  return LINEAGE_TYPES.has(change.key.type) ? validityChangeFrom(change.before, change.after) : null;
+/** A relationship key's write, every interval before and after: from when its validity reads differently. */
+export function relationshipChangeFrom(type: RelationKind, before: readonly Interval[], after: readonly Interval[]): EpochMs | null {
+  if (!LINEAGE_TYPES.has(type) || sameIntervals(before, after)) return null;
+  return validityChangeFrom(before, after);
+}
+
+function sameIntervals(a: readonly Interval[], b: readonly Interval[]): boolean {
+  return a.length === b.length && a.every((interval, i) => interval.validFrom === b[i]!.validFrom && interval.validTo === b[i]!.validTo);
 }
 
 /** The first instant at which "valid under one of `before`" and "valid under one of `after`" differ. */

@@ -1,48 +1,48 @@
 import type { GraphNode } from '../model/graph-types';
-import { departureChangeFrom, departureMembers, findOrphanedBy, orphansAmong } from './accountability';
+import { departureMembers, findOrphanedBy, nodeChangeFrom, orphansAmong, relationshipChangeFrom } from './accountability';
 import { LineageGraph } from './lineage-graph';
 import { fixtureNode } from '../testing';
 
 /** A node that has existed since 100. */
 const node = (id: string, kind: GraphNode['kind'], changes: Partial<GraphNode> = {}): GraphNode => fixtureNode(kind, id, 100, changes);
 const interval = (validFrom: number, validTo: number | null = null) => ({ validFrom, validTo });
-const owns = { type: 'OWNS' as const };
+const owns = 'OWNS' as const;
 
-describe('departureChangeFrom: from when a write changes what the lineage rules see', () => {
+describe('nodeChangeFrom and relationshipChangeFrom: from when a write changes what the lineage rules see', () => {
   it('a node seen again, or given a property the rules do not read, changes nothing', () => {
     const before = node('nhi:a', 'NHI');
-    expect(departureChangeFrom({ before, after: { ...before, lastSeen: 900 } })).toBeNull();
-    expect(departureChangeFrom({ before, after: { ...before, attributes: { platform: 'aws' }, name: 'etl' } })).toBeNull();
+    expect(nodeChangeFrom(before, { ...before, lastSeen: 900 })).toBeNull();
+    expect(nodeChangeFrom(before, { ...before, attributes: { platform: 'aws' }, name: 'etl' })).toBeNull();
   });
 
   it('a placeholder defined later than it was first named changes the time in between', () => {
     const placeholder = node('nhi:a', 'NHI', { placeholder: true, validFrom: 100 });
-    expect(departureChangeFrom({ before: placeholder, after: { ...placeholder, placeholder: false, validFrom: 700 } })).toBe(100);
+    expect(nodeChangeFrom(placeholder, { ...placeholder, placeholder: false, validFrom: 700 })).toBe(100);
   });
 
   it('a retirement changes from when it takes effect; a kind changes every time', () => {
     const before = node('workload:w', 'Workload');
-    expect(departureChangeFrom({ before, after: { ...before, validTo: 500 } })).toBe(500);
-    expect(departureChangeFrom({ before: node('x:1', 'NHI'), after: node('x:1', 'Workload') })).toBe(Number.MIN_SAFE_INTEGER);
+    expect(nodeChangeFrom(before, { ...before, validTo: 500 })).toBe(500);
+    expect(nodeChangeFrom(node('x:1', 'NHI'), node('x:1', 'Workload'))).toBe(Number.MIN_SAFE_INTEGER);
   });
 
   it('leftAt and endedAt change from the earlier of their two values', () => {
     const person = node('person:p', 'Person');
-    expect(departureChangeFrom({ before: person, after: { ...person, attributes: { leftAt: 800 } } })).toBe(800);
-    expect(departureChangeFrom({ before: { ...person, attributes: { leftAt: 800 } }, after: { ...person, attributes: { leftAt: 600 } } })).toBe(600);
-    expect(departureChangeFrom({ before: { ...person, attributes: { leftAt: 800 } }, after: { ...person, attributes: { leftAt: null } } })).toBe(800);
+    expect(nodeChangeFrom(person, { ...person, attributes: { leftAt: 800 } })).toBe(800);
+    expect(nodeChangeFrom({ ...person, attributes: { leftAt: 800 } }, { ...person, attributes: { leftAt: 600 } })).toBe(600);
+    expect(nodeChangeFrom({ ...person, attributes: { leftAt: 800 } }, { ...person, attributes: { leftAt: null } })).toBe(800);
     const vendor = node('vendor:v', 'Vendor');
-    expect(departureChangeFrom({ before: vendor, after: { ...vendor, attributes: { endedAt: 300 } } })).toBe(300);
+    expect(nodeChangeFrom(vendor, { ...vendor, attributes: { endedAt: 300 } })).toBe(300);
   });
 
   it("a lineage relationship changes where its validity does; others' changes do not count", () => {
-    expect(departureChangeFrom({ key: owns, before: [], after: [interval(400)] })).toBe(400);
-    expect(departureChangeFrom({ key: owns, before: [interval(400)], after: [interval(400, 900)] })).toBe(900);
-    expect(departureChangeFrom({ key: owns, before: [interval(400)], after: [interval(200)] })).toBe(200);
-    expect(departureChangeFrom({ key: owns, before: [interval(400, 500)], after: [interval(400, 500), interval(700)] })).toBe(700);
+    expect(relationshipChangeFrom(owns, [], [interval(400)])).toBe(400);
+    expect(relationshipChangeFrom(owns, [interval(400)], [interval(400, 900)])).toBe(900);
+    expect(relationshipChangeFrom(owns, [interval(400)], [interval(200)])).toBe(200);
+    expect(relationshipChangeFrom(owns, [interval(400, 500)], [interval(400, 500), interval(700)])).toBe(700);
     // Confirmed again (other columns changed): nothing.
-    expect(departureChangeFrom({ key: owns, before: [interval(400, 500), interval(700)], after: [interval(400, 500), interval(700)] })).toBeNull();
-    expect(departureChangeFrom({ key: { type: 'HAS_ROLE' }, before: [], after: [interval(400)] })).toBeNull();
+    expect(relationshipChangeFrom(owns, [interval(400, 500), interval(700)], [interval(400, 500), interval(700)])).toBeNull();
+    expect(relationshipChangeFrom('HAS_ROLE', [], [interval(400)])).toBeNull();
   });
 });
 
