@@ -1,7 +1,7 @@
 import type { GraphStore } from '@lineage/domain';
 import { MAX_LINEAGE_DEPTH } from '@lineage/domain';
 import { describeEachStore } from './conformance-stores';
-import { apply, event, left, node, person, ref, rel, retire, t } from './graph-script';
+import { apply, event, left, node, person, ref, rel, retire, t, unrel } from './graph-script';
 
 const T0 = t('2025-01-01T00:00:00Z');
 const T1 = t('2025-02-01T00:00:00Z');
@@ -227,6 +227,38 @@ describeEachStore('orphanedBy: what a leaver leaves without an accountable human
     expect((await store.orphanedBy('person:ivan', NOW)).map((o) => o.lineage.root.id)).toEqual(['nhi:ivan-pipeline', 'nhi:made-by-pipeline']);
     // As of before the takeover the answer is unchanged.
     expect((await store.orphanedBy('person:ivan', T3 - 1)).map((o) => o.lineage.root.id)).toContain('nhi:ivan-owned');
+  });
+
+  it("lists an orphan's credentials by the edges valid at the time asked, and a key two orphans share under both", async () => {
+    await apply(
+      store,
+      // Attached after Ivan left, then detached; a key both his pipeline NHIs use.
+      event(T2 + 10, [node('Credential', 'cred:late-key', { status: 'active' }), rel('AUTHENTICATES', 'cred:late-key', 'nhi:ivan-pipeline')]),
+      event(T3, [unrel('AUTHENTICATES', 'cred:late-key', 'nhi:ivan-pipeline')]),
+      event(T2 + 20, [node('Credential', 'cred:shared-key', { status: 'active' }), rel('AUTHENTICATES', 'cred:shared-key', 'nhi:ivan-pipeline'), rel('AUTHENTICATES', 'cred:shared-key', 'nhi:made-by-pipeline')]),
+    );
+    const credentialsAt = async (asOf: number) =>
+      (await store.orphanedBy('person:ivan', asOf)).map((o) => [o.lineage.root.id, o.credentials.map((c) => c.id)]);
+    expect(await credentialsAt(T2 + 1)).toEqual([
+      ['nhi:ivan-owned', []],
+      ['nhi:ivan-pipeline', ['cred:pipeline-key']],
+      ['nhi:made-by-pipeline', []],
+    ]);
+    expect(await credentialsAt(T2 + 30)).toEqual([
+      ['nhi:ivan-owned', []],
+      ['nhi:ivan-pipeline', ['cred:late-key', 'cred:pipeline-key', 'cred:shared-key']],
+      ['nhi:made-by-pipeline', ['cred:shared-key']],
+    ]);
+    expect(await credentialsAt(NOW)).toEqual([
+      ['nhi:ivan-owned', []],
+      ['nhi:ivan-pipeline', ['cred:pipeline-key', 'cred:shared-key']],
+      ['nhi:made-by-pipeline', ['cred:shared-key']],
+    ]);
+  });
+
+  it('reads nodes by id once each, in id order, skipping ids it does not hold', async () => {
+    const nodes = await store.getNodes(['nhi:made-by-pipeline', 'nhi:nobody', 'cred:pipeline-key', 'nhi:made-by-pipeline', 'person:ivan']);
+    expect(nodes.map((n) => n.id)).toEqual(['cred:pipeline-key', 'nhi:made-by-pipeline', 'person:ivan']);
   });
 
   it('orphans pages through every NHI with no active accountable person', async () => {

@@ -30,7 +30,6 @@ import {
   departureMembers,
   hasPersonLeft,
   isCredentialLive,
-  isValidAt,
   orphansAmong,
   pageOf,
   resolveLineage,
@@ -48,27 +47,35 @@ const ORPHAN_CHUNK = 256;
 /** The edge from a credential to the NHI it authenticates: read with an NHI's lineage, not walked. */
 const CREDENTIAL_EDGE: RelationKind = 'AUTHENTICATES';
 
+/*
+ * The reads of a lineage slice and its credentials take a list of unique ids (`@ids`, a JSON array)
+ * and join it to the table: `json_each(@ids) j CROSS JOIN t ON t.key = j.value`, one seek per id in
+ * the list's order (node reads sort theirs; a walk's levels go in the order they were reached, which
+ * measured the same). `t.key IN (SELECT value FROM json_each(@ids))` gives the same rows but first
+ * copies the list into a temporary B-tree to sort and de-duplicate it (measured in
+ * docs/benchmarks.md). Blast radius keeps that form: its grants are read in (role, resource) order.
+ */
+
 /**
  * The upstream lineage edges into a set of nodes, every column, read through the index that holds
  * them by node (migration 9): one range of it per node. Naming the index makes a query that stops
  * matching it fail when prepared instead of scanning the table.
  */
 const EDGES_INTO = `
-  SELECT ${relationshipColumns('r')} FROM relationships r INDEXED BY relationships_lineage
-  WHERE r.dst IN (SELECT value FROM json_each(@ids)) AND ${lineageEdgesWhere('r')} AND +r.type IN ${sqlStrings(LINEAGE_UPSTREAM)}`;
+  SELECT ${relationshipColumns('r')} FROM json_each(@ids) j CROSS JOIN relationships r INDEXED BY relationships_lineage ON r.dst = j.value
+  WHERE ${lineageEdgesWhere('r')} AND +r.type IN ${sqlStrings(LINEAGE_UPSTREAM)}`;
 
 /**
- * The credential edges into a set of NHIs, from the same index, with only what liveness needs:
- * which credential, which NHI, and when. A statement of its own, because the wide columns of a
- * credential edge (its evidence, attributes) cost more to return than a second pass over the
- * ranges (measured in docs/benchmarks.md).
+ * The credentials that authenticate a set of NHIs through an edge valid at `@asOf`, each with the
+ * NHI it authenticates: the edges from the same index (only their ends and interval, which it
+ * holds), and each credential's row from `nodes` in the same pass.
  */
-const CREDENTIAL_EDGES_INTO = `
-  SELECT r.src, r.dst, r.valid_from, r.valid_to FROM relationships r INDEXED BY relationships_lineage
-  WHERE r.dst IN (SELECT value FROM json_each(@ids)) AND ${lineageEdgesWhere('r')} AND +r.type = '${CREDENTIAL_EDGE}'`;
-
-/** A credential edge as `CREDENTIAL_EDGES_INTO` reads it. */
-type CredentialEdge = Pick<GraphRelationship, 'from' | 'to' | 'validFrom' | 'validTo'>;
+const CREDENTIALS_OF = `
+  SELECT r.dst, ${nodeColumns('n')}
+  FROM json_each(@ids) j
+    CROSS JOIN relationships r INDEXED BY relationships_lineage ON r.dst = j.value
+    CROSS JOIN nodes n ON n.id = r.src
+  WHERE ${lineageEdgesWhere('r')} AND +r.type = '${CREDENTIAL_EDGE}' AND ${validAt('r')}`;
 
 /**
  * What is downstream of a person or vendor over the edges through which accountability can pass,
@@ -124,7 +131,7 @@ export interface LineageSlice {
 /** Reads for lineage, orphans, blast radius, timelines and lookups on the embedded store. */
 export class SqliteGraphReader {
   private readonly edgesInto: Database.Statement;
-  private readonly credentialEdgesInto: Database.Statement;
+  private readonly credentialsOf: Database.Statement;
   private readonly edgesOut: Database.Statement;
   private readonly downstreamWalk: Database.Statement;
   private readonly nodesByIds: Database.Statement;
@@ -145,12 +152,14 @@ export class SqliteGraphReader {
 
   constructor(db: Database.Database) {
     this.edgesInto = db.prepare(EDGES_INTO).raw();
-    this.credentialEdgesInto = db.prepare(CREDENTIAL_EDGES_INTO).raw();
+    this.credentialsOf = db.prepare(CREDENTIALS_OF).raw();
     this.edgesOut = db
-      .prepare(`SELECT ${relationshipColumns()} FROM relationships WHERE src IN (SELECT value FROM json_each(@ids)) AND type IN ${sqlStrings(LINEAGE_DOWNSTREAM)}`)
+      .prepare(
+        `SELECT ${relationshipColumns('r')} FROM json_each(@ids) j CROSS JOIN relationships r ON r.src = j.value AND r.type IN ${sqlStrings(LINEAGE_DOWNSTREAM)}`,
+      )
       .raw();
     this.downstreamWalk = db.prepare(DOWNSTREAM_WALK).pluck();
-    this.nodesByIds = db.prepare(`SELECT ${nodeColumns()} FROM nodes WHERE id IN (SELECT value FROM json_each(?))`).raw();
+    this.nodesByIds = db.prepare(`SELECT ${nodeColumns('n')} FROM json_each(?) j CROSS JOIN nodes n ON n.id = j.value`).raw();
     this.nodeById = db.prepare(`SELECT ${nodeColumns()} FROM nodes WHERE id = ?`).raw();
     this.nhiPage = db.prepare(`SELECT id FROM nodes WHERE kind = @kind AND id > @after AND ${validAt('nodes')} ORDER BY id LIMIT @limit`);
     this.nhiCount = db.prepare(`SELECT count(*) AS n FROM nodes WHERE kind = @kind AND ${validAt('nodes')}`);
@@ -207,7 +216,7 @@ export class SqliteGraphReader {
 
   getNodes(ids: readonly string[]): GraphNode[] {
     if (ids.length === 0) return [];
-    return (this.nodesByIds.all(JSON.stringify([...ids].sort(compareIds))) as unknown[][]).map(nodeOf);
+    return (this.nodesByIds.all(JSON.stringify([...new Set(ids)].sort(compareIds))) as unknown[][]).map(nodeOf);
   }
 
   /** The upstream slice of the graph around `seeds`, every interval included. */
@@ -288,11 +297,9 @@ export class SqliteGraphReader {
     // Nothing to walk for someone who has not left (findOrphanedBy would answer the same).
     if (!person || !hasPersonLeft(person, asOf)) return [];
     const kept = this.keptDeparture.get(person.id, person.attributes['leftAt']) as string | undefined;
-    const { graph, members, reached } = kept === undefined ? this.departure(person) : this.keptMembers(person, JSON.parse(kept) as string[]);
+    const { graph, members } = kept === undefined ? this.departure(person) : this.keptMembers(person, JSON.parse(kept) as string[]);
     const orphans = orphansAmong(graph, person, members, asOf);
-    // Where the departure was worked out here, the walk down from the person often reached the
-    // credentials they created: those are not read again.
-    const credentials = this.liveCredentials(orphans.map((o) => o.root.id), asOf, reached);
+    const credentials = this.liveCredentials(orphans.map((o) => o.root.id), asOf);
     return orphans.map((lineage) => ({ lineage, credentials: credentials.get(lineage.root.id) ?? [] }));
   }
 
@@ -302,38 +309,36 @@ export class SqliteGraphReader {
    * they left. The writer keeps the members (`SqliteDepartures`); `orphanedBy` reads them from here
    * only while they are not kept.
    */
-  departure(person: GraphNode): { graph: LineageGraph; members: string[]; reached: ReadonlyMap<string, GraphNode> } {
+  departure(person: GraphNode): { graph: LineageGraph; members: string[] } {
     const { candidates, reached } = this.accountabilityCandidates(person.id);
-    if (candidates.length === 0) return { graph: new LineageGraph([person], []), members: [], reached };
+    if (candidates.length === 0) return { graph: new LineageGraph([person], []), members: [] };
     const slice = this.lineageSlice([person.id, ...candidates], reached);
     const graph = new LineageGraph(slice.nodes, slice.relationships);
-    return { graph, members: departureMembers(graph, person, candidates), reached };
+    return { graph, members: departureMembers(graph, person, candidates) };
   }
 
   /** The lineage slice around a leaver's kept departure members, all of them NHIs. */
-  private keptMembers(person: GraphNode, members: string[]): { graph: LineageGraph; members: string[]; reached: undefined } {
+  private keptMembers(person: GraphNode, members: string[]): { graph: LineageGraph; members: string[] } {
     const slice = this.lineageSlice([person.id, ...members], new Map([[person.id, person]]), new Set(members));
-    return { graph: new LineageGraph(slice.nodes, slice.relationships), members, reached: undefined };
+    return { graph: new LineageGraph(slice.nodes, slice.relationships), members };
   }
 
   private liveCredentialIds(nhiId: string, asOf: EpochMs): string[] {
     return (this.liveCredentials([nhiId], asOf).get(nhiId) ?? []).map((credential) => credential.id);
   }
 
-  /** The live credentials that authenticate each of `nhiIds` as of `asOf`, in id order; nodes in `known` are not read again. */
-  private liveCredentials(nhiIds: readonly string[], asOf: EpochMs, known?: ReadonlyMap<string, GraphNode>): Map<string, GraphNode[]> {
-    if (nhiIds.length === 0) return new Map();
-    const current = (this.credentialEdgesInto.all({ ids: JSON.stringify(nhiIds) }) as [string, string, EpochMs, EpochMs | null][])
-      .map(([from, to, validFrom, validTo]): CredentialEdge => ({ from, to, validFrom, validTo }))
-      .filter((rel) => isValidAt(rel, asOf));
-    const credentials = new Map(this.nodesOf(new Set(current.map((rel) => rel.from)), known).map((node) => [node.id, node]));
+  /** The live credentials that authenticate each of `nhiIds` (unique) as of `asOf`, in id order. */
+  private liveCredentials(nhiIds: readonly string[], asOf: EpochMs): Map<string, GraphNode[]> {
     const result = new Map<string, GraphNode[]>();
-    for (const rel of current) {
-      const credential = credentials.get(rel.from);
-      if (!credential || !isCredentialLive(credential, asOf)) continue;
-      const list = result.get(rel.to);
+    if (nhiIds.length === 0) return result;
+    // The NHI, then the credential's node columns.
+    for (const row of this.credentialsOf.all({ ids: JSON.stringify(nhiIds), asOf }) as unknown[][]) {
+      const credential = nodeAt(row, 1);
+      if (!isCredentialLive(credential, asOf)) continue;
+      const nhiId = row[0] as string;
+      const list = result.get(nhiId);
       if (list) list.push(credential);
-      else result.set(rel.to, [credential]);
+      else result.set(nhiId, [credential]);
     }
     for (const list of result.values()) list.sort((a, b) => compareIds(a.id, b.id));
     return result;
