@@ -57,6 +57,29 @@ describeEachStore('the offboarding outbox', (open) => {
     expect(await store.pendingDeliveries('webhook', NOW + 86_400_000, 10)).toEqual([]);
   });
 
+  it("a retry makes a channel's deliveries waiting for a later attempt due now, and leaves the rest", async () => {
+    await store.savePlan(plan('evt-a', 'person:a', NOW), ['kafka', 'webhook']);
+    await store.savePlan(plan('evt-b', 'person:b', NOW + 10), ['webhook']);
+    await store.savePlan(plan('evt-c', 'person:c', NOW + 20), ['webhook']);
+    const [a, b, c] = await store.pendingDeliveries('webhook', NOW + 20, 10);
+    await store.markDeliveryFailed(a!.deliveryId, 'HTTP 503', NOW + 60_000);
+    await store.markDeliveryFailed(b!.deliveryId, 'HTTP 503', NOW + 300_000);
+    await store.markDelivered(c!.deliveryId, NOW + 30);
+    const [kafka] = await store.pendingDeliveries('kafka', NOW, 10);
+    await store.markDeliveryFailed(kafka!.deliveryId, 'broker down', NOW + 60_000);
+
+    expect(await store.retryDeliveriesNow('webhook', NOW + 40)).toBe(2);
+    expect((await store.pendingDeliveries('webhook', NOW + 40, 10)).map((d) => [d.plan.triggeredBy, d.attempts])).toEqual([
+      ['evt-a', 1],
+      ['evt-b', 1],
+    ]);
+    // Already due: nothing to move. The other channel, and what was delivered, are untouched.
+    expect(await store.retryDeliveriesNow('webhook', NOW + 40)).toBe(0);
+    expect(await store.pendingDeliveries('kafka', NOW + 59_999, 10)).toEqual([]);
+    const states = await store.planDeliveries([c!.plan]);
+    expect(states.map((s) => [s.channel, s.deliveredAt, s.nextAttemptAt])).toEqual([['webhook', NOW + 30, null]]);
+  });
+
   it('the outbox per channel: undelivered, of those retrying, and the oldest plan stored', async () => {
     expect(await store.deliveryOutbox()).toEqual([]);
     await store.savePlan(plan('evt-a', 'person:a', NOW), ['kafka', 'webhook']);

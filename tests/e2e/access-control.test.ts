@@ -96,6 +96,7 @@ const OPERATIONS: readonly Operation[] = [
   query('offboardingPlan', 'automation', `{ offboardingPlan(personId: "person:owner") { personId } }`),
   query('offboardingPlans', 'automation', `{ offboardingPlans { totalCount } }`),
   query('apiKeys', 'admin', `{ apiKeys { id } }`),
+  query('retryPlanDeliveries', 'admin', `mutation { retryPlanDeliveries { channel rescheduled } }`),
   query('assignOwner', 'admin', `mutation { assignOwner(nhiId: "nhi:none", ownerId: "person:owner") { status } }`),
   query(
     'createApiKey',

@@ -7,6 +7,7 @@ import { GraphQLModule } from '@nestjs/graphql';
 import type { AuthenticatedRequest } from '@lineage/auth';
 import { ApiKeyAuthenticator } from '@lineage/auth';
 import { JsonLogger } from '@lineage/observability';
+import { OffboardingModule } from '@lineage/offboarding';
 import { createRequestContext } from './context/graphql-context';
 import { createErrorFormatter } from './errors/graphql-errors';
 import { validationErrorFactory } from './errors/validation-error.factory';
@@ -33,10 +34,11 @@ export const GRAPHQL_PATH = '/graphql';
  * blast-radius, timeline, lookup, ingestion, offboarding, findings and key-management
  * operations, with the depth and cost limits, the error mapping, the global ValidationPipe for
  * arguments, and the local GraphiQL IDE. Needs `AuthModule`, `ObservabilityModule` and the
- * store (`PipelineModule`).
+ * store (`PipelineModule`); imports `OffboardingModule` for the delivery retry.
  */
 @Module({
   imports: [
+    OffboardingModule,
     GraphQLModule.forRootAsync<ApolloDriverConfig>({
       driver: ApolloDriver,
       inject: [ApiKeyAuthenticator, JsonLogger],

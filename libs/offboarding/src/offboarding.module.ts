@@ -1,6 +1,6 @@
 import { Logger, Module } from '@nestjs/common';
 import type { GraphStore } from '@lineage/domain';
-import { GRAPH_STORE } from '@lineage/domain';
+import { GRAPH_STORE, PLAN_DELIVERY_CONTROL } from '@lineage/domain';
 import { LineageConfig } from '@lineage/config';
 import { KAFKA_PLAN_CHANNEL } from '@lineage/kafka';
 import { MetricsService } from '@lineage/observability';
@@ -90,6 +90,7 @@ export function offboardingMetrics(
         return new PlanDeliveryWorker(store, channels, delivery, clock, nestDeliveryLog(new Logger('Offboarding')));
       },
     },
+    { provide: PLAN_DELIVERY_CONTROL, useExisting: PlanDeliveryWorker },
     OffboardingService,
     {
       provide: OffboardingMetrics,
@@ -97,6 +98,6 @@ export function offboardingMetrics(
       useFactory: offboardingMetrics,
     },
   ],
-  exports: [OffboardingService, PlanDeliveryWorker, PLAN_CHANNELS],
+  exports: [OffboardingService, PlanDeliveryWorker, PLAN_CHANNELS, PLAN_DELIVERY_CONTROL],
 })
 export class OffboardingModule {}

@@ -147,6 +147,28 @@ describe('PlanDeliveryWorker', () => {
     expect(after.delivered.map((e) => e.data.triggeredBy)).toEqual(['evt-1']);
   });
 
+  it("an operator's retry sends a channel's waiting deliveries now, not at their backed-off times", async () => {
+    const webhook = new RecordingChannel('webhook', 1);
+    const kafka = new RecordingChannel('kafka');
+    let now = NOW;
+    const worker = new PlanDeliveryWorker(store, [webhook, kafka], POLICY, () => now);
+    for (const id of ['evt-1', 'evt-2']) await store.savePlan(plan(id, `person:${id}`), ['webhook', 'kafka']);
+    expect(await worker.deliverDue(NOW)).toEqual({ delivered: 2, failed: 1 });
+
+    // The receiver is back before the retry is due: the channel is paused and evt-1 waits until NOW + 1 s.
+    now = NOW + 500;
+    expect(await worker.deliverDue(now)).toEqual({ delivered: 0, failed: 0 });
+    // evt-1 is moved to now; evt-2, due all along and held back only by the pause, is not counted.
+    expect(await worker.retryNow(['webhook', 'kafka'])).toEqual([
+      { channel: 'webhook', rescheduled: 1 },
+      { channel: 'kafka', rescheduled: 0 },
+    ]);
+    await worker.idle();
+    expect(webhook.delivered.map((e) => e.data.triggeredBy)).toEqual(['evt-1', 'evt-2']);
+    expect(kafka.attempts).toHaveLength(2);
+    expect(await store.deliveryOutbox()).toEqual([]);
+  });
+
   it('kick never rejects: a store that fails is logged, and the next run starts afresh', async () => {
     const logged: string[] = [];
     let broken = true;
@@ -157,6 +179,7 @@ describe('PlanDeliveryWorker', () => {
       },
       markDelivered: store.markDelivered.bind(store),
       markDeliveryFailed: store.markDeliveryFailed.bind(store),
+      retryDeliveriesNow: store.retryDeliveriesNow.bind(store),
     };
     const channel = new RecordingChannel('kafka');
     const worker = new PlanDeliveryWorker(

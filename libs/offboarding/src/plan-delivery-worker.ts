@@ -1,4 +1,4 @@
-import type { EpochMs, OffboardingPlan, PlanRepository } from '@lineage/domain';
+import type { DeliveryRetry, EpochMs, OffboardingPlan, PlanDeliveryControl, PlanRepository } from '@lineage/domain';
 import { toPlannedEvent } from './offboarding-planned-event';
 import type { PlanChannel } from './plan-channel';
 import { PlanRefused } from './plan-channel';
@@ -73,9 +73,9 @@ export type DeliveryLog = (
   fields: Readonly<Record<string, string | number>>,
 ) => void;
 
-type DeliveryStore = Pick<PlanRepository, 'pendingDeliveries' | 'markDelivered' | 'markDeliveryFailed'>;
+type DeliveryStore = Pick<PlanRepository, 'pendingDeliveries' | 'markDelivered' | 'markDeliveryFailed' | 'retryDeliveriesNow'>;
 
-export class PlanDeliveryWorker {
+export class PlanDeliveryWorker implements PlanDeliveryControl {
   private readonly listeners: AttemptListener[] = [];
   /** Runs one after another: a run never overlaps another, so nothing is sent twice by one process. */
   private chain: Promise<unknown> = Promise.resolve();
@@ -134,6 +134,25 @@ export class PlanDeliveryWorker {
       this.log('error', 'plan delivery run failed', { error: message(error) });
     });
     return this.queued;
+  }
+
+  /**
+   * An operator's retry, once a receiver is back: each channel's waiting deliveries become due now
+   * and the channel is no longer paused, then a run starts. Between runs, so it never races one.
+   * Resolves with what was rescheduled; the run's outcome shows in the outbox as usual.
+   */
+  async retryNow(channels: readonly string[]): Promise<DeliveryRetry[]> {
+    const retries = await this.exclusive(async () => {
+      const now = this.clock();
+      const done: DeliveryRetry[] = [];
+      for (const channel of channels) {
+        done.push({ channel, rescheduled: await this.store.retryDeliveriesNow(channel, now) });
+        this.pausedUntil.delete(channel);
+      }
+      return done;
+    });
+    void this.kick();
+    return retries;
   }
 
   /** One run over every channel, as if the time were `now` (after the runs already queued). */

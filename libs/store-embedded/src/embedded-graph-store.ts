@@ -206,6 +206,10 @@ export class EmbeddedGraphStore implements GraphStore {
     this.plans.markDeliveryFailed(deliveryId, error, retryAt);
   }
 
+  async retryDeliveriesNow(channel: string, now: EpochMs): Promise<number> {
+    return this.plans.retryDeliveriesNow(channel, now);
+  }
+
   async saveApiKey(key: ApiKeyRecord): Promise<void> {
     this.keys.save(key);
   }

@@ -71,6 +71,7 @@ export class SqlitePlans {
   private readonly outbox: Database.Statement;
   private readonly delivered: Database.Statement;
   private readonly failed: Database.Statement;
+  private readonly retryNow: Database.Statement;
   private readonly supersede: Database.Statement;
   private readonly save: Database.Transaction<(plan: OffboardingPlan, channels: readonly string[]) => boolean>;
 
@@ -104,6 +105,10 @@ export class SqlitePlans {
       GROUP BY d.channel ORDER BY d.channel`);
     this.delivered = db.prepare('UPDATE plan_deliveries SET delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?');
     this.failed = db.prepare('UPDATE plan_deliveries SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?');
+    // A range of plan_deliveries_pending: the channel's undelivered deliveries due after now.
+    this.retryNow = db.prepare(
+      'UPDATE plan_deliveries SET next_attempt_at = @now WHERE channel = @channel AND delivered_at IS NULL AND next_attempt_at > @now',
+    );
     this.supersede = db.prepare(
       'UPDATE offboarding_plans SET superseded_at = ? WHERE subject_id = ? AND superseded_at IS NULL AND effective_at < ?',
     );
@@ -174,5 +179,9 @@ export class SqlitePlans {
 
   markDeliveryFailed(deliveryId: number, error: string, retryAt: EpochMs): void {
     this.failed.run(error, retryAt, deliveryId);
+  }
+
+  retryDeliveriesNow(channel: string, now: EpochMs): number {
+    return this.retryNow.run({ channel, now }).changes;
   }
 }

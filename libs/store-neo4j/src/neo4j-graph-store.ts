@@ -266,6 +266,10 @@ export class Neo4jGraphStore implements GraphStore {
     return this.plans.markDeliveryFailed(deliveryId, error, retryAt);
   }
 
+  async retryDeliveriesNow(channel: string, now: EpochMs): Promise<number> {
+    return this.plans.retryDeliveriesNow(channel, now);
+  }
+
   // ---- api keys ----
 
   async saveApiKey(key: ApiKeyRecord): Promise<void> {

@@ -118,6 +118,13 @@ export const MARK_DELIVERY_FAILED = `
 MATCH (d:PlanDelivery {id: $id})
 SET d.attempts = d.attempts + 1, d.lastError = $error, d.nextAttemptAt = $retryAt`;
 
+/** A channel's undelivered deliveries due after `$now`, made due at it: a range of `plan_delivery_pending`. */
+export const RETRY_DELIVERIES_NOW = `
+MATCH (d:PlanDelivery {channel: $channel})
+WHERE d.nextAttemptAt > $now AND d.deliveredAt IS NULL
+SET d.nextAttemptAt = $now
+RETURN count(d) AS n`;
+
 const SUBJECT_KINDS = ['Person', 'Vendor'] as const;
 
 /** A stored plan (`p` of the queries above) as the domain type. */
@@ -247,5 +254,10 @@ export class Neo4jPlans {
 
   async markDeliveryFailed(deliveryId: number, error: string, retryAt: EpochMs): Promise<void> {
     await this.sessions.write((tx) => run(tx, MARK_DELIVERY_FAILED, { id: deliveryId, error, retryAt }));
+  }
+
+  async retryDeliveriesNow(channel: string, now: EpochMs): Promise<number> {
+    const records = await this.sessions.write((tx) => run(tx, RETRY_DELIVERIES_NOW, { channel, now }));
+    return readNumber(records[0]?.get('n'), 'rescheduled deliveries');
   }
 }

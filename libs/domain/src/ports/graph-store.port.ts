@@ -180,6 +180,8 @@ export interface PlanRepository {
   pendingDeliveries(channel: string, now: EpochMs, limit: number): Promise<PendingDelivery[]>;
   markDelivered(deliveryId: number, at: EpochMs): Promise<void>;
   markDeliveryFailed(deliveryId: number, error: string, retryAt: EpochMs): Promise<void>;
+  /** Make `channel`'s undelivered deliveries waiting for a later attempt due at `now`; returns how many. */
+  retryDeliveriesNow(channel: string, now: EpochMs): Promise<number>;
   /** The deliveries not delivered yet, per channel that has any, in channel order: the outbox's depth, for monitoring. */
   deliveryOutbox(): Promise<OutboxChannel[]>;
 }
@@ -267,3 +269,23 @@ export interface GraphStore extends GraphWriter, GraphReader, IngestionLedger, F
 
 /** Injection token for the store (a string, so the domain stays free of framework types). */
 export const GRAPH_STORE = 'GRAPH_STORE';
+
+/** How many of a channel's waiting deliveries a retry made due now. */
+export interface DeliveryRetry {
+  readonly channel: string;
+  readonly rescheduled: number;
+}
+
+/**
+ * The outbox's delivery side, as an operator drives it: after a receiver that was down comes
+ * back, its waiting deliveries go now instead of at their backed-off times.
+ */
+export interface PlanDeliveryControl {
+  /** The configured channels, in delivery order. */
+  readonly channelNames: readonly string[];
+  /** Make the channels' waiting deliveries due now and start a delivery run; resolves once they are rescheduled, not delivered. */
+  retryNow(channels: readonly string[]): Promise<DeliveryRetry[]>;
+}
+
+/** Injection token for the delivery control (provided where offboarding runs). */
+export const PLAN_DELIVERY_CONTROL = 'PLAN_DELIVERY_CONTROL';

@@ -54,3 +54,12 @@ export class RevokeApiKeyArgs {
   @IsNodeId()
   id!: string;
 }
+
+@ArgsType()
+export class RetryPlanDeliveriesArgs {
+  @Field(() => String, { nullable: true, description: 'One channel (kafka, webhook); every configured channel when omitted.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  channel?: string | null;
+}

@@ -49,6 +49,15 @@ export class OffboardingPlanModel {
   deliveries!: PlanDeliveryModel[];
 }
 
+@ObjectType('PlanDeliveryRetry', { description: "What an operator's retry did on one channel." })
+export class PlanDeliveryRetryModel {
+  @Field(() => String) channel!: string;
+  @Field(() => Int, {
+    description: 'Deliveries that were waiting for a later attempt and are due now. Those already due are not counted; they go in the same run.',
+  })
+  rescheduled!: number;
+}
+
 @ObjectType('OffboardingPlanConnection')
 export class OffboardingPlanConnection extends Connection(OffboardingPlanModel, 'OffboardingPlan') {}
 

@@ -1,8 +1,9 @@
 import { Inject } from '@nestjs/common';
-import { Args, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import type { GraphStore } from '@lineage/domain';
-import { GRAPH_STORE } from '@lineage/domain';
+import { Args, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import type { GraphStore, PlanDeliveryControl } from '@lineage/domain';
+import { GRAPH_STORE, PLAN_DELIVERY_CONTROL, badInput } from '@lineage/domain';
 import { Clock, Roles } from '@lineage/auth';
+import { RetryPlanDeliveriesArgs } from '../args/mutation.args';
 import { OffboardingPlanArgs, OffboardingPlansArgs } from '../args/query.args';
 import type { ConnectionShape } from '../models/connection.model';
 import { toConnection } from '../models/connection.model';
@@ -12,6 +13,7 @@ import {
   OffboardingActionModel,
   OffboardingPlanConnection,
   OffboardingPlanModel,
+  PlanDeliveryRetryModel,
   toOffboardingPlanModel,
 } from '../models/offboarding.model';
 
@@ -22,6 +24,7 @@ export class OffboardingResolver {
   constructor(
     @Inject(GRAPH_STORE) private readonly store: GraphStore,
     private readonly clock: Clock,
+    @Inject(PLAN_DELIVERY_CONTROL) private readonly deliveries: PlanDeliveryControl,
   ) {}
 
   @Query(() => OffboardingPlanModel, {
@@ -39,6 +42,21 @@ export class OffboardingResolver {
     // The page's deliveries in one read, not one per plan.
     const deliveries = await this.store.planDeliveries(page.items);
     return toConnection(page, (plan) => toOffboardingPlanModel(plan, deliveries));
+  }
+
+  @Mutation(() => [PlanDeliveryRetryModel], {
+    description:
+      "Send the plans waiting for a channel now, not at their backed-off retry times: for when a receiver that was down is back. Answers once they are rescheduled; `offboardingPlans(undelivered: true)` shows how the run went.",
+  })
+  @Roles('admin')
+  async retryPlanDeliveries(@Args() args: RetryPlanDeliveriesArgs): Promise<PlanDeliveryRetryModel[]> {
+    const configured = this.deliveries.channelNames;
+    const channel = args.channel ?? null;
+    if (channel !== null && !configured.includes(channel)) {
+      const which = configured.length > 0 ? `configured: ${configured.join(', ')}` : 'none is (LINEAGE_WEBHOOK_URL, KAFKA_BROKERS)';
+      throw badInput('channel', `is not a configured plan channel; ${which}`);
+    }
+    return this.deliveries.retryNow(channel === null ? configured : [channel]);
   }
 
   @ResolveField(() => NodeModel, {
