@@ -1,8 +1,9 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EmbeddedGraphStore } from '@lineage/store-embedded';
-import { ROOT, ensureBuilt, runCli, summaryOf } from './cli-harness';
+import { EMBEDDED_DB_FILE, EmbeddedGraphStore } from '@lineage/store-embedded';
+import { ROOT, dumpStore, ensureBuilt, runCli, summaryOf } from './cli-harness';
 
 /**
  * The CLI as users run it (the compiled `nhi-lineage`, as a child process): ingesting stdin with
@@ -264,6 +265,59 @@ describe('keys', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(message);
     expect(run.stdout).toBe('');
+    expect(existsSync(dataDir)).toBe(false);
+  });
+});
+
+describe('compact', () => {
+  const pageSize = (dataDir: string): unknown => {
+    const db = new Database(join(dataDir, EMBEDDED_DB_FILE), { readonly: true });
+    try {
+      return [db.pragma('page_size', { simple: true }), db.pragma('journal_mode', { simple: true })];
+    } finally {
+      db.close();
+    }
+  };
+
+  it('rewrites a store an earlier build made with 4 KiB pages into 16 KiB ones, holding the same; refuses while the store is open elsewhere', async () => {
+    const dataDir = freshDir();
+    mkdirSync(dataDir, { recursive: true });
+    const earlier = new Database(join(dataDir, EMBEDDED_DB_FILE));
+    earlier.pragma('page_size = 4096');
+    earlier.pragma('journal_mode = WAL');
+    earlier.close();
+    const events = ['hr', 'vendor', 'iam', 'workload', 'ci', 'audit'].map((family) => readFileSync(join(CANONICAL, `${family}.ndjson`), 'utf8')).join('');
+    expect((await runCli(['ingest', '-'], { env: { LINEAGE_DATA_DIR: dataDir }, stdin: events })).code).toBe(0);
+    const before = await dumpStore(dataDir);
+    expect(before.nodes.length).toBeGreaterThan(20);
+    expect(pageSize(dataDir)).toEqual([4096, 'wal']);
+
+    // A server holding the store: compact changes nothing and says why.
+    const server = new Database(join(dataDir, EMBEDDED_DB_FILE));
+    server.prepare('SELECT count(*) FROM nodes').get();
+    const refused = await runCli(['compact'], { env: { LINEAGE_DATA_DIR: dataDir } });
+    server.close();
+    expect([refused.code, refused.stdout]).toEqual([1, '']);
+    expect(refused.stderr).toContain('the store is open in another process');
+    expect(pageSize(dataDir)).toEqual([4096, 'wal']);
+
+    const run = await runCli(['compact'], { env: { LINEAGE_DATA_DIR: dataDir } });
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as { before: { pageSize: number; bytes: number }; after: { pageSize: number; bytes: number } };
+    expect([report.before.pageSize, report.after.pageSize]).toEqual([4096, 16_384]);
+    expect(report.after.bytes).toBeGreaterThan(0);
+    expect(pageSize(dataDir)).toEqual([16_384, 'wal']);
+    expect(await dumpStore(dataDir)).toEqual(before);
+  }, 120_000);
+
+  it('exits 2 when there is no store to compact, or the store is Neo4j, and creates nothing', async () => {
+    const dataDir = freshDir();
+    const missing = await runCli(['compact'], { env: { LINEAGE_DATA_DIR: dataDir } });
+    expect([missing.code, missing.stdout]).toEqual([2, '']);
+    expect(missing.stderr).toContain(`no store in LINEAGE_DATA_DIR (${dataDir}): nothing to compact`);
+    const neo4j = await runCli(['compact'], { env: { LINEAGE_DATA_DIR: dataDir, LINEAGE_STORE: 'neo4j', NEO4J_URI: 'bolt://127.0.0.1:9' } });
+    expect(neo4j.code).toBe(2);
+    expect(neo4j.stderr).toContain('compact rewrites the embedded store');
     expect(existsSync(dataDir)).toBe(false);
   });
 });

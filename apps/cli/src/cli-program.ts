@@ -9,6 +9,7 @@ import { openNdjsonInput } from './ingest/ndjson-input';
 import type { ProgressMode } from './ingest/progress-reporter';
 import { PROGRESS_MODES } from './ingest/progress-reporter';
 import { demoBanner, prepareDemo, serveDemo } from './demo/demo-command';
+import { CompactCliModule, compactStore } from './compact/compact-command';
 import { KeysCliModule, createKey, listKeys, parseCreateArgs, revokeKey } from './keys/keys-command';
 import type { KeysOutput } from './keys/keys-command';
 import { StderrLogger } from './stderr-logger';
@@ -96,7 +97,7 @@ function integerOption(name: string, min: number) {
 
 export function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   const program = new Command('nhi-lineage')
-    .description('A lineage graph for non-human identities: ingest events, manage API keys, run the demo.')
+    .description('A lineage graph for non-human identities: ingest events, manage API keys, compact the store, run the demo.')
     .option('-v, --verbose', 'log progress messages on stderr')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
@@ -180,6 +181,16 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .argument('<id>', 'the key id')
     .action(async (id: string) => {
       await withCliContext(KeysCliModule, { verbose: verbose() }, (app) => revokeKey(app, id, keysOut));
+    });
+
+  program
+    .command('compact')
+    .description(
+      'Rewrite the embedded store file packed in key order, with 16 KiB pages (a store made by an earlier build has 4 KiB ones). Stop the server first; needs free disk of about twice the file.',
+    )
+    .action(async () => {
+      const report = await withCliContext(CompactCliModule, { verbose: verbose() }, compactStore);
+      io.stdout.write(`${JSON.stringify(report)}\n`);
     });
 
   program
