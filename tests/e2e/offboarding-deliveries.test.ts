@@ -1,8 +1,7 @@
-import type { Server } from 'node:http';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { E2eApp } from './support/e2e-app';
-import { dataOf, errorCode, graphql, postEvent, startE2eApp } from './support/e2e-app';
+import { dataOf, errorCode, graphql } from './support/e2e-app';
+import type { ServerWithLeaver } from './support/webhook-receiver';
+import { eventually, serverWithLeaver } from './support/webhook-receiver';
 
 /**
  * Where a plan's deliveries stand, over GraphQL, on the real server with a real webhook receiver:
@@ -32,8 +31,7 @@ interface Plans {
 }
 
 let receiverStatus = 503;
-let received = 0;
-let receiver: Server;
+let server: ServerWithLeaver;
 let e2e: E2eApp;
 
 const data = async <T>(query: string) => dataOf<T>(await graphql(e2e.url, e2e.adminKey, query));
@@ -41,36 +39,12 @@ const latestPlan = async () => (await data<{ offboardingPlan: Plan | null }>(`{ 
 const plans = async (filter: string) =>
   (await data<Plans>(`{ offboardingPlans(first: 10${filter}) { totalCount edges { node { ${PLAN_FIELDS} } } } }`)).offboardingPlans;
 
-/** Asks until `done` holds of the answer (the delivery loop runs on its own timer), for at most 15 s. */
-async function eventually<T>(ask: () => Promise<T>, done: (answer: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const answer = await ask();
-    if (done(answer) || Date.now() > deadline) return answer;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 beforeAll(async () => {
-  receiver = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      received++;
-      res.writeHead(receiverStatus).end();
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/offboarding`;
-  e2e = await startE2eApp({ env: { LINEAGE_WEBHOOK_URL: url, LINEAGE_WEBHOOK_SECRET: 'e2e-webhook-secret-0123456789abcdef' } });
-  const joined = { specversion: '1.0', id: 'hr-erin', source: HR, type: 'hr.person.joined', time: '2024-01-02T09:00:00Z', data: { personId: 'person:erin', email: 'erin@acme.example' } };
-  const left = { specversion: '1.0', id: 'hr-erin-left', source: HR, type: 'hr.person.left', time: '2024-06-01T17:00:00Z', data: { personId: 'person:erin' } };
-  for (const event of [joined, left]) expect((await postEvent(e2e.url, e2e.adminKey, event)).status).toBe(202);
+  server = await serverWithLeaver(() => receiverStatus, HR, 'erin');
+  e2e = server.e2e;
 });
 
-afterAll(async () => {
-  await e2e?.close();
-  await new Promise<void>((resolve) => receiver?.close(() => resolve()));
-});
+afterAll(async () => server?.close());
 
 test('a plan the receiver turned away is RETRYING, with why, and listed as undelivered until it goes through', async () => {
   const refused = await eventually(latestPlan, (plan) => (plan?.deliveries[0]?.attempts ?? 0) >= 1);
@@ -78,7 +52,7 @@ test('a plan the receiver turned away is RETRYING, with why, and listed as undel
   expect(refused!.deliveries).toEqual([
     { channel: 'webhook', status: 'RETRYING', attempts: 1, deliveredAt: null, nextAttemptAt: expect.any(String), lastError: 'webhook answered HTTP 503' },
   ]);
-  expect(received).toBeGreaterThanOrEqual(1);
+  expect(server.receiver.received()).toBeGreaterThanOrEqual(1);
 
   const undelivered = await plans(', undelivered: true');
   expect(undelivered.totalCount).toBe(1);

@@ -1,8 +1,7 @@
-import type { Server } from 'node:http';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { E2eApp } from './support/e2e-app';
-import { dataOf, errorCode, graphql, postEvent, startE2eApp } from './support/e2e-app';
+import { dataOf, errorCode, graphql, startE2eApp } from './support/e2e-app';
+import type { ServerWithLeaver } from './support/webhook-receiver';
+import { eventually, serverWithLeaver } from './support/webhook-receiver';
 
 /**
  * An operator's retry, on the real server with a real webhook receiver: the receiver answers 503
@@ -20,7 +19,7 @@ interface Delivery {
 }
 
 let receiverStatus = 503;
-let receiver: Server;
+let server: ServerWithLeaver;
 let e2e: E2eApp;
 
 const latestDelivery = async (): Promise<Delivery | undefined> =>
@@ -28,36 +27,15 @@ const latestDelivery = async (): Promise<Delivery | undefined> =>
     await graphql(e2e.url, e2e.adminKey, '{ offboardingPlan(personId: "person:erin") { deliveries { status attempts deliveredAt nextAttemptAt } } }'),
   ).offboardingPlan?.deliveries[0];
 
-/** Asks until `done` holds of the answer (the delivery loop runs on its own timer), for at most 15 s. */
-async function eventually<T>(ask: () => Promise<T>, done: (answer: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const answer = await ask();
-    if (done(answer) || Date.now() > deadline) return answer;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 beforeAll(async () => {
-  receiver = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => res.writeHead(receiverStatus).end());
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/offboarding`;
-  e2e = await startE2eApp({ env: { LINEAGE_WEBHOOK_URL: url, LINEAGE_WEBHOOK_SECRET: 'e2e-webhook-secret-0123456789abcdef' } });
-  const joined = { specversion: '1.0', id: 'hr-erin', source: HR, type: 'hr.person.joined', time: '2024-01-02T09:00:00Z', data: { personId: 'person:erin', email: 'erin@acme.example' } };
-  const left = { specversion: '1.0', id: 'hr-erin-left', source: HR, type: 'hr.person.left', time: '2024-06-01T17:00:00Z', data: { personId: 'person:erin' } };
-  for (const event of [joined, left]) expect((await postEvent(e2e.url, e2e.adminKey, event)).status).toBe(202);
+  server = await serverWithLeaver(() => receiverStatus, HR, 'erin');
+  e2e = server.e2e;
 });
 
-afterAll(async () => {
-  await e2e?.close();
-  await new Promise<void>((resolve) => receiver?.close(() => resolve()));
-});
+afterAll(async () => server?.close());
 
 test('a retry sends a plan that was backing off now, not at its next attempt', async () => {
-  const waiting = await eventually(latestDelivery, (delivery) => (delivery?.attempts ?? 0) >= 3);
+  const waiting = await eventually(latestDelivery, (delivery) => (delivery?.attempts ?? 0) >= 3, 50);
   expect(waiting).toMatchObject({ status: 'RETRYING', attempts: 3, deliveredAt: null });
   const nextAttemptAt = Date.parse(waiting!.nextAttemptAt!);
 
