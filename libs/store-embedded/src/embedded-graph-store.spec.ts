@@ -14,6 +14,15 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const pragma = (store: EmbeddedGraphStore, name: string): unknown => store.db.pragma(name, { simple: true });
 
+/** The store file as an earlier build made it: 4 KiB pages, WAL; `sql` runs in it before it closes. */
+function earlierBuildFile(sql = ''): void {
+  const older = new Database(join(dir, EMBEDDED_DB_FILE));
+  older.pragma('page_size = 4096');
+  older.pragma('journal_mode = WAL');
+  if (sql) older.exec(sql);
+  older.close();
+}
+
 describe('the embedded store file', () => {
   it('is created with 16 KiB pages, in WAL mode, checkpointed every 64 MiB', async () => {
     const store = EmbeddedGraphStore.open({ dataDir: dir });
@@ -30,11 +39,7 @@ describe('the embedded store file', () => {
   });
 
   it('made by an older release with 4 KiB pages keeps them and its data, and still checkpoints every 64 MiB', async () => {
-    const older = new Database(join(dir, EMBEDDED_DB_FILE));
-    older.pragma('page_size = 4096');
-    older.pragma('journal_mode = WAL');
-    older.exec("CREATE TABLE kept (v TEXT); INSERT INTO kept VALUES ('still here')");
-    older.close();
+    earlierBuildFile("CREATE TABLE kept (v TEXT); INSERT INTO kept VALUES ('still here')");
 
     const store = EmbeddedGraphStore.open({ dataDir: dir });
     expect([pragma(store, 'page_size'), pragma(store, 'wal_autocheckpoint')]).toEqual([4096, WAL_CHECKPOINT_BYTES / 4096]);
@@ -43,10 +48,7 @@ describe('the embedded store file', () => {
   });
 
   it('compacts into 16 KiB pages and is then as it was opened: WAL, its page cache, a checkpoint every 64 MiB', async () => {
-    const older = new Database(join(dir, EMBEDDED_DB_FILE));
-    older.pragma('page_size = 4096');
-    older.pragma('journal_mode = WAL');
-    older.close();
+    earlierBuildFile();
     const store = EmbeddedGraphStore.open({ dataDir: dir, cacheMb: 32 });
     const report = store.compact();
     expect([report.before.pageSize, report.after.pageSize]).toEqual([4096, 16_384]);

@@ -161,7 +161,7 @@ export class EmbeddedGraphStore implements GraphStore {
       // gets a page cache as large as the store's: with 512 MiB the rewrite of a 2 GB store peaked
       // at 2.5 GB resident, with 64 MiB at 0.4 GB, and it was no slower.
       this.db.pragma('temp_store = FILE');
-      this.db.pragma(`cache_size = ${COMPACT_CACHE_KIB * -1}`);
+      this.db.pragma(`cache_size = ${-COMPACT_CACHE_KIB}`);
       this.db.exec('VACUUM');
     } finally {
       this.db.pragma(`cache_size = ${cacheSize}`);

@@ -32,6 +32,7 @@ import {
   isCredentialLive,
   orphansAmong,
   pageOf,
+  personLeftAt,
   resolveLineage,
   strongestReach,
   timelineKey,
@@ -296,7 +297,7 @@ export class SqliteGraphReader {
     const person = this.getNode(personId);
     // Nothing to walk for someone who has not left (findOrphanedBy would answer the same).
     if (!person || !hasPersonLeft(person, asOf)) return [];
-    const kept = this.keptDeparture.get(person.id, person.attributes['leftAt']) as string | undefined;
+    const kept = this.keptDeparture.get(person.id, personLeftAt(person)) as string | undefined;
     const { graph, members } = kept === undefined ? this.departure(person) : this.keptMembers(person, JSON.parse(kept) as string[]);
     const orphans = orphansAmong(graph, person, members, asOf);
     const credentials = this.liveCredentials(orphans.map((o) => o.root.id), asOf);

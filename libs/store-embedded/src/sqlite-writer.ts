@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { BatchOutcome, EpochMs, EventOutcome, GraphFact, GraphRelationship, IngestBatch, LoadedState, NodeState } from '@lineage/domain';
-import { applyFacts, compareIds, followUpKey, intervalKeyString, nodeChangeFrom, relKeyString, relationshipChangeFrom, stateRequest } from '@lineage/domain';
+import { applyFacts, compareIds, followUpKey, intervalKeyString, nodeChangeFrom, personLeftAt, relKeyString, relationshipChangeFrom, stateRequest } from '@lineage/domain';
 import type { LeftAtChange, SqliteDepartures } from './sqlite-departures';
 import { NODE_COLUMNS, PROPERTY_TIMES_COLUMN, RELATIONSHIP_COLUMNS, fromNodeState, fromRelationship, nodeStateAt, relationshipOf } from './sqlite-rows';
 
@@ -169,8 +169,8 @@ export class SqliteWriter {
       (before ? this.updateNode : this.insertNode).run(fromNodeState(node));
       // A node new to the store has no edges but those this batch writes, which say it themselves.
       if (before) changes(nodeChangeFrom(before, node));
-      const leftAt = node.kind === 'Person' ? leftAtOf(node) : null;
-      if (leftAt !== (before ? leftAtOf(before) : null)) leftAtChanges.push({ personId: node.id, leftAt });
+      const leftAt = personLeftAt(node);
+      if (leftAt !== (before ? personLeftAt(before) : null)) leftAtChanges.push({ personId: node.id, leftAt });
     }
 
     const loaded = new Map<string, GraphRelationship[]>();
@@ -195,11 +195,6 @@ export class SqliteWriter {
     }
     return { changedFrom, leftAtChanges };
   }
-}
-
-function leftAtOf(node: NodeState): EpochMs | null {
-  const leftAt = node.attributes['leftAt'];
-  return typeof leftAt === 'number' ? leftAt : null;
 }
 
 /** True when a key's intervals still start where they did: only their other columns changed. */

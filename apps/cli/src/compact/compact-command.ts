@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { LineageConfig, LineageConfigModule } from '@lineage/config';
+import { openGraphStore } from '@lineage/pipeline';
 import type { CompactReport } from '@lineage/store-embedded';
 import { EMBEDDED_DB_FILE, EmbeddedGraphStore } from '@lineage/store-embedded';
 import { UsageError } from '../cli-errors';
@@ -20,8 +21,10 @@ export async function compactStore(app: INestApplicationContext): Promise<Compac
   if (!existsSync(join(config.LINEAGE_DATA_DIR, EMBEDDED_DB_FILE))) {
     throw new UsageError(`no store in LINEAGE_DATA_DIR (${config.LINEAGE_DATA_DIR}): nothing to compact`);
   }
-  const store = EmbeddedGraphStore.open({ dataDir: config.LINEAGE_DATA_DIR, cacheMb: config.LINEAGE_SQLITE_CACHE_MB });
+  const store = await openGraphStore(config);
   try {
+    // The configuration said embedded, so it is; the check narrows the type.
+    if (!(store instanceof EmbeddedGraphStore)) throw new UsageError('compact rewrites the embedded store only');
     return store.compact();
   } finally {
     await store.close();

@@ -1,6 +1,6 @@
 import type { RelationKind } from '../model/graph-model';
 import type { EpochMs, GraphNode, GraphRelationship } from '../model/graph-types';
-import { isValidAt } from '../model/graph-types';
+import { compareIds, isValidAt } from '../model/graph-types';
 import type { LineageGraph } from './lineage-graph';
 
 /**
@@ -61,15 +61,19 @@ interface Candidate {
   readonly rule: string;
 }
 
-export function isPersonActive(person: GraphNode, asOf: EpochMs): boolean {
-  if (person.kind !== 'Person' || !isValidAt(person, asOf)) return false;
+/** When a person left (`leftAt`), or null for anyone who has not, or is not a person. */
+export function personLeftAt(person: Pick<GraphNode, 'kind' | 'attributes'>): EpochMs | null {
   const leftAt = person.attributes['leftAt'];
-  return !(typeof leftAt === 'number' && leftAt <= asOf);
+  return person.kind === 'Person' && typeof leftAt === 'number' ? leftAt : null;
+}
+
+export function isPersonActive(person: GraphNode, asOf: EpochMs): boolean {
+  return person.kind === 'Person' && isValidAt(person, asOf) && !hasPersonLeft(person, asOf);
 }
 
 export function hasPersonLeft(person: GraphNode, asOf: EpochMs): boolean {
-  const leftAt = person.attributes['leftAt'];
-  return person.kind === 'Person' && typeof leftAt === 'number' && leftAt <= asOf;
+  const leftAt = personLeftAt(person);
+  return leftAt !== null && leftAt <= asOf;
 }
 
 export function isVendorEnded(vendor: GraphNode, asOf: EpochMs): boolean {
@@ -235,8 +239,8 @@ export function findOrphanedBy(
  * it stood then and on nothing later, so a store may keep it (see `nodeChangeFrom`).
  */
 export function departureMembers(graph: LineageGraph, person: GraphNode, candidateIds: Iterable<string>): string[] {
-  const leftAt = person.attributes['leftAt'];
-  if (person.kind !== 'Person' || typeof leftAt !== 'number') return [];
+  const leftAt = personLeftAt(person);
+  if (leftAt === null) return [];
   const members: string[] = [];
   for (const id of new Set(candidateIds)) {
     if (graph.node(id)?.kind !== 'NHI') continue;
@@ -254,7 +258,7 @@ export function orphansAmong(graph: LineageGraph, person: GraphNode, memberIds: 
     const now = resolveLineage(graph, id, asOf);
     if (now && now.status !== 'ACCOUNTABLE') result.push({ ...now, lastAccountable: person });
   }
-  return result.sort((a, b) => (a.root.id < b.root.id ? -1 : 1));
+  return result.sort((a, b) => compareIds(a.root.id, b.root.id));
 }
 
 /** The relationship types the rules read, upstream or down: only their changes can move an answer. */
