@@ -37,8 +37,11 @@ export interface GraphRelationship {
 }
 
 /**
- * Ids in code-unit order: the order SQLite's BINARY collation and Neo4j give strings, so what is
- * sorted here walks their indexes in order (and two writers lock shared rows in one order).
+ * Ids in UTF-16 code-unit order (JavaScript's own). For every id without a character above U+FFFF
+ * this is also code-point order, the order of SQLite's BINARY collation over UTF-8, so what is
+ * sorted here walks the embedded store's indexes in order. Ids with such characters may sort
+ * otherwise than a store does; the order is still total, which is all the callers need: answers
+ * sorted here come out the same on every store, and two writers lock shared rows in one order.
  */
 export function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
