@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { RelationKind } from '@lineage/domain';
 import { pendingMigrations, placeholderEnds } from '@lineage/domain';
-import { fromNodeState, sqlStrings } from './sqlite-rows';
+import { fromNodeState, placeholders, sqlStrings } from './sqlite-rows';
 
 /**
  * Versioned schema migrations for the embedded store. Each runs once, in order, inside a
@@ -291,7 +291,7 @@ function addMissingEnds(db: Database.Database): void {
   // The columns as they were at version 7 (10 renamed the last one).
   const insert = db.prepare(`
     INSERT INTO nodes (id, kind, name, source, first_seen, last_seen, valid_from, valid_to, placeholder, attributes, property_times)
-    VALUES (@id, @kind, @name, @source, @first_seen, @last_seen, @valid_from, @valid_to, @placeholder, @attributes, @property_times)`);
+    VALUES ${placeholders(11)}`);
   const rows = orphanRows.all() as { type: RelationKind; src: string; dst: string; time: number; source: string | null; evidence: string }[];
   for (const row of rows) {
     const evidence = (JSON.parse(row.evidence) as string[])[0] ?? 'migration:7';

@@ -2,9 +2,22 @@ import type Database from 'better-sqlite3';
 import type { BatchOutcome, EpochMs, EventOutcome, GraphFact, GraphRelationship, IngestBatch, LoadedState, NodeState } from '@lineage/domain';
 import { applyFacts, compareIds, followUpKey, intervalKeyString, nodeChangeFrom, personLeftAt, relKeyString, relationshipChangeFrom, stateRequest } from '@lineage/domain';
 import type { LeftAtChange, SqliteDepartures } from './sqlite-departures';
-import { NODE_COLUMNS, PROPERTY_TIMES_COLUMN, RELATIONSHIP_COLUMNS, fromNodeState, fromRelationship, nodeStateAt, relationshipOf } from './sqlite-rows';
+import {
+  NODE_COLUMNS,
+  RELATIONSHIP_COLUMNS,
+  RELATIONSHIP_WIDTH,
+  fromNodeState,
+  fromRelationship,
+  nodeStateAt,
+  placeholders,
+  relationshipOf,
+} from './sqlite-rows';
 
 const UNKNOWN = '(unknown)';
+/** Columns in a written node row (`NODE_COLUMNS`). */
+const NODE_WIDTH = NODE_COLUMNS.split(', ').length;
+/** The leading columns of a relationship row that are its interval's key: type, src, dst, valid_from. */
+const RELATIONSHIP_KEY_WIDTH = 4;
 
 /**
  * Applies ingest batches to the embedded store: one transaction per batch holding the
@@ -41,23 +54,16 @@ export class SqliteWriter {
     this.selectKey = db.prepare(`SELECT ${RELATIONSHIP_COLUMNS} FROM relationships WHERE src = ? AND type = ? AND dst = ?`).raw();
     this.selectFrom = db.prepare(`SELECT ${RELATIONSHIP_COLUMNS} FROM relationships WHERE src = ? AND type = ?`).raw();
     this.selectTo = db.prepare(`SELECT ${RELATIONSHIP_COLUMNS} FROM relationships WHERE dst = ? AND type = ?`).raw();
-    this.insertNode = db.prepare(`
-      INSERT INTO nodes (${NODE_COLUMNS})
-      VALUES (@id, @kind, @name, @source, @first_seen, @last_seen, @valid_from, @valid_to, @placeholder, @attributes, @property_times)`);
-    this.updateNode = db.prepare(`
-      UPDATE nodes SET kind = @kind, name = @name, source = @source, first_seen = @first_seen, last_seen = @last_seen,
-        valid_from = @valid_from, valid_to = @valid_to, placeholder = @placeholder, attributes = @attributes,
-        ${PROPERTY_TIMES_COLUMN} = @property_times
-      WHERE id = @id`);
+    this.insertNode = db.prepare(`INSERT INTO nodes (${NODE_COLUMNS}) VALUES ${placeholders(NODE_WIDTH)}`);
+    // Bound as the row without its id, then the id.
+    this.updateNode = db.prepare(`UPDATE nodes SET (${NODE_COLUMNS.replace('id, ', '')}) = ${placeholders(NODE_WIDTH - 1)} WHERE id = ?`);
     this.deleteKey = db.prepare('DELETE FROM relationships WHERE src = ? AND type = ? AND dst = ?');
-    this.insertRelationship = db.prepare(`
-      INSERT INTO relationships (${RELATIONSHIP_COLUMNS})
-      VALUES (@type, @src, @dst, @valid_from, @valid_to, @first_seen, @last_seen, @confidence, @source, @evidence, @attributes)`);
+    this.insertRelationship = db.prepare(`INSERT INTO relationships (${RELATIONSHIP_COLUMNS}) VALUES ${placeholders(RELATIONSHIP_WIDTH)}`);
     // Only columns outside every index: an interval confirmed again rewrites one row, not four B-trees.
+    // Bound as the row's columns after its key, then its key.
     this.updateRelationship = db.prepare(`
-      UPDATE relationships SET valid_to = @valid_to, first_seen = @first_seen, last_seen = @last_seen,
-        confidence = @confidence, source = @source, evidence = @evidence, attributes = @attributes
-      WHERE src = @src AND type = @type AND dst = @dst AND valid_from = @valid_from`);
+      UPDATE relationships SET (${RELATIONSHIP_COLUMNS.split(', ').slice(RELATIONSHIP_KEY_WIDTH).join(', ')}) = ${placeholders(RELATIONSHIP_WIDTH - RELATIONSHIP_KEY_WIDTH)}
+      WHERE type = ? AND src = ? AND dst = ? AND valid_from = ?`);
     this.bumpCounter = db.prepare(`
       INSERT INTO ingest_counters (source, type, accepted, duplicates, rejected, last_event_time)
       VALUES (@source, @type, @accepted, @duplicates, @rejected, @lastEventTime)
@@ -166,7 +172,9 @@ export class SqliteWriter {
     const leftAtChanges: LeftAtChange[] = [];
     for (const node of [...writes.nodes].sort((a, b) => compareIds(a.id, b.id))) {
       const before = nodes.get(node.id);
-      (before ? this.updateNode : this.insertNode).run(fromNodeState(node));
+      const row = fromNodeState(node);
+      if (before) this.updateNode.run(row.slice(1), row[0]);
+      else this.insertNode.run(row);
       // A node new to the store has no edges but those this batch writes, which say it themselves.
       if (before) changes(nodeChangeFrom(before, node));
       const leftAt = personLeftAt(node);
@@ -187,7 +195,10 @@ export class SqliteWriter {
       if (!before) {
         for (const interval of write.intervals) this.insertRelationship.run(fromRelationship(interval));
       } else if (sameStarts(before, write.intervals)) {
-        for (const interval of write.intervals) this.updateRelationship.run(fromRelationship(interval));
+        for (const interval of write.intervals) {
+          const row = fromRelationship(interval);
+          this.updateRelationship.run(row.slice(RELATIONSHIP_KEY_WIDTH), row.slice(0, RELATIONSHIP_KEY_WIDTH));
+        }
       } else {
         this.deleteKey.run(write.key.from, write.key.type, write.key.to);
         for (const interval of write.intervals) this.insertRelationship.run(fromRelationship(interval));
