@@ -68,11 +68,19 @@ const WAL_CHECKPOINT_BYTES = 64 * 1024 * 1024;
 const COMPACT_CACHE_KIB = 64 * 1024;
 
 /**
- * Checkpoint the WAL each time it passes `bytes` (64 MiB) rather than every 1,000 pages: a page
- * rewritten by successive ingest batches is copied into the database once.
+ * How a connection to the store runs: in WAL mode, its page cache of `cacheKib`, temporary tables
+ * in memory, and a checkpoint each time the WAL passes 64 MiB rather than every 1,000 pages (a page
+ * rewritten by successive ingest batches is copied into the database once). `open` sets it up and
+ * `compact` puts it back after its rewrite.
  */
-function checkpointEvery(db: Database.Database, bytes: number): void {
-  db.pragma(`wal_autocheckpoint = ${bytes / (db.pragma('page_size', { simple: true }) as number)}`);
+function useStoreSettings(db: Database.Database, cacheKib: number): void {
+  db.pragma('journal_mode = WAL');
+  // NORMAL in WAL mode: a committed transaction survives a process crash (SIGKILL); only an OS crash may lose the last ones.
+  db.pragma('synchronous = NORMAL');
+  db.pragma(`cache_size = -${cacheKib}`);
+  db.pragma('temp_store = MEMORY');
+  db.pragma('busy_timeout = 5000');
+  db.pragma(`wal_autocheckpoint = ${WAL_CHECKPOINT_BYTES / (db.pragma('page_size', { simple: true }) as number)}`);
 }
 
 /** The store file's page size and size in bytes (its WAL aside). */
@@ -102,7 +110,10 @@ export class EmbeddedGraphStore implements GraphStore {
   private readonly keys: SqliteApiKeys;
   private readonly findingRules: SqliteFindings;
 
-  private constructor(readonly db: Database.Database) {
+  private constructor(
+    readonly db: Database.Database,
+    private readonly cacheKib: number,
+  ) {
     this.reader = new SqliteGraphReader(db);
     this.writer = new SqliteWriter(db, new SqliteDepartures(db, this.reader));
     this.ledger = new SqliteLedger(db);
@@ -122,15 +133,10 @@ export class EmbeddedGraphStore implements GraphStore {
     if (!inMemory) chmodSync(file, 0o600);
     // Before anything writes the file's first page; an existing file keeps its own.
     db.pragma(`page_size = ${NEW_STORE_PAGE_SIZE}`);
-    db.pragma('journal_mode = WAL');
-    // NORMAL in WAL mode: a committed transaction survives a process crash (SIGKILL); only an OS crash may lose the last ones.
-    db.pragma('synchronous = NORMAL');
-    db.pragma(`cache_size = -${(options.cacheMb ?? 128) * 1024}`);
-    db.pragma('temp_store = MEMORY');
-    db.pragma('busy_timeout = 5000');
-    checkpointEvery(db, WAL_CHECKPOINT_BYTES);
+    const cacheKib = (options.cacheMb ?? 128) * 1024;
+    useStoreSettings(db, cacheKib);
     migrate(db);
-    return new EmbeddedGraphStore(db);
+    return new EmbeddedGraphStore(db, cacheKib);
   }
 
   /**
@@ -154,7 +160,6 @@ export class EmbeddedGraphStore implements GraphStore {
       }
       throw error;
     }
-    const cacheSize = this.db.pragma('cache_size', { simple: true }) as number;
     try {
       this.db.pragma(`page_size = ${NEW_STORE_PAGE_SIZE}`);
       // VACUUM builds its copy in temporary storage: a file, not this process's memory. The copy
@@ -164,10 +169,7 @@ export class EmbeddedGraphStore implements GraphStore {
       this.db.pragma(`cache_size = ${-COMPACT_CACHE_KIB}`);
       this.db.exec('VACUUM');
     } finally {
-      this.db.pragma(`cache_size = ${cacheSize}`);
-      this.db.pragma('temp_store = MEMORY');
-      this.db.pragma('journal_mode = WAL');
-      checkpointEvery(this.db, WAL_CHECKPOINT_BYTES);
+      useStoreSettings(this.db, this.cacheKib);
     }
     return { before, after: this.fileFacts(), durationMs: Math.round(performance.now() - started) };
   }

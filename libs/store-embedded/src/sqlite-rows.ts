@@ -68,6 +68,8 @@ function columnList(columns: string, alias: string | undefined): string {
 /** How many columns each list selects: where the next table's columns start in a joined row. */
 export const NODE_READ_WIDTH = nodeColumns().split(', ').length;
 export const RELATIONSHIP_WIDTH = relationshipColumns().split(', ').length;
+/** Columns in a row the writer binds for a node: what reads select, then the property times. */
+export const NODE_WIDTH = NODE_READ_WIDTH + 1;
 
 /** A node from a raw row whose `nodeColumns` start at `at` (for a joined row). */
 export function nodeAt(row: readonly unknown[], at: number): GraphNode {

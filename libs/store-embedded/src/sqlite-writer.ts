@@ -4,6 +4,7 @@ import { applyFacts, compareIds, followUpKey, intervalKeyString, nodeChangeFrom,
 import type { LeftAtChange, SqliteDepartures } from './sqlite-departures';
 import {
   NODE_COLUMNS,
+  NODE_WIDTH,
   RELATIONSHIP_COLUMNS,
   RELATIONSHIP_WIDTH,
   fromNodeState,
@@ -14,10 +15,13 @@ import {
 } from './sqlite-rows';
 
 const UNKNOWN = '(unknown)';
-/** Columns in a written node row (`NODE_COLUMNS`). */
-const NODE_WIDTH = NODE_COLUMNS.split(', ').length;
 /** The leading columns of a relationship row that are its interval's key: type, src, dst, valid_from. */
 const RELATIONSHIP_KEY_WIDTH = 4;
+
+/** A column list without its first `count` columns: what an update sets, its key left for the WHERE. */
+function columnsAfter(columns: string, count: number): string {
+  return columns.split(', ').slice(count).join(', ');
+}
 
 /**
  * Applies ingest batches to the embedded store: one transaction per batch holding the
@@ -56,13 +60,13 @@ export class SqliteWriter {
     this.selectTo = db.prepare(`SELECT ${RELATIONSHIP_COLUMNS} FROM relationships WHERE dst = ? AND type = ?`).raw();
     this.insertNode = db.prepare(`INSERT INTO nodes (${NODE_COLUMNS}) VALUES ${placeholders(NODE_WIDTH)}`);
     // Bound as the row without its id, then the id.
-    this.updateNode = db.prepare(`UPDATE nodes SET (${NODE_COLUMNS.replace('id, ', '')}) = ${placeholders(NODE_WIDTH - 1)} WHERE id = ?`);
+    this.updateNode = db.prepare(`UPDATE nodes SET (${columnsAfter(NODE_COLUMNS, 1)}) = ${placeholders(NODE_WIDTH - 1)} WHERE id = ?`);
     this.deleteKey = db.prepare('DELETE FROM relationships WHERE src = ? AND type = ? AND dst = ?');
     this.insertRelationship = db.prepare(`INSERT INTO relationships (${RELATIONSHIP_COLUMNS}) VALUES ${placeholders(RELATIONSHIP_WIDTH)}`);
     // Only columns outside every index: an interval confirmed again rewrites one row, not four B-trees.
     // Bound as the row's columns after its key, then its key.
     this.updateRelationship = db.prepare(`
-      UPDATE relationships SET (${RELATIONSHIP_COLUMNS.split(', ').slice(RELATIONSHIP_KEY_WIDTH).join(', ')}) = ${placeholders(RELATIONSHIP_WIDTH - RELATIONSHIP_KEY_WIDTH)}
+      UPDATE relationships SET (${columnsAfter(RELATIONSHIP_COLUMNS, RELATIONSHIP_KEY_WIDTH)}) = ${placeholders(RELATIONSHIP_WIDTH - RELATIONSHIP_KEY_WIDTH)}
       WHERE type = ? AND src = ? AND dst = ? AND valid_from = ?`);
     this.bumpCounter = db.prepare(`
       INSERT INTO ingest_counters (source, type, accepted, duplicates, rejected, last_event_time)

@@ -71,9 +71,14 @@ export function isPersonActive(person: GraphNode, asOf: EpochMs): boolean {
   return person.kind === 'Person' && isValidAt(person, asOf) && !hasPersonLeft(person, asOf);
 }
 
-export function hasPersonLeft(person: GraphNode, asOf: EpochMs): boolean {
+/** When a person left, if they had by `asOf`; null otherwise. */
+export function personLeftBy(person: GraphNode, asOf: EpochMs): EpochMs | null {
   const leftAt = personLeftAt(person);
-  return leftAt !== null && leftAt <= asOf;
+  return leftAt !== null && leftAt <= asOf ? leftAt : null;
+}
+
+export function hasPersonLeft(person: GraphNode, asOf: EpochMs): boolean {
+  return personLeftBy(person, asOf) !== null;
 }
 
 export function isVendorEnded(vendor: GraphNode, asOf: EpochMs): boolean {

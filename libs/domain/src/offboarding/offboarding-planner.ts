@@ -1,7 +1,7 @@
 import { DEFAULT_BLAST_DEPTH } from '../blast/blast-radius';
 import { DEFAULT_FINDINGS_POLICY } from '../findings/finding';
 import type { Lineage } from '../lineage/accountability';
-import { findOrphanedBy, isPersonActive, personLeftAt, resolveLineage } from '../lineage/accountability';
+import { findOrphanedBy, isPersonActive, personLeftBy, resolveLineage } from '../lineage/accountability';
 import { LineageGraph } from '../lineage/lineage-graph';
 import type { EpochMs, GraphNode, GraphRelationship } from '../model/graph-types';
 import { compareIds, isCredentialLive, isValidAt } from '../model/graph-types';
@@ -201,8 +201,8 @@ class OffboardingPlanner {
    * just before leaving for someone who left (HR may close the relationship when they go).
    */
   private managerOf(person: GraphNode): { manager: GraphNode; rel: GraphRelationship } | null {
-    const leftAt = personLeftAt(person);
-    const asOf = leftAt !== null && leftAt <= this.at ? leftAt - 1 : this.at;
+    const leftAt = personLeftBy(person, this.at);
+    const asOf = leftAt === null ? this.at : leftAt - 1;
     const rel = this.graph
       .into(person.id, 'MANAGES', asOf)
       .filter((r) => r.from !== person.id)
@@ -492,8 +492,8 @@ function leftAt(subject: GraphNode, trigger: OffboardingTrigger): GraphNode {
 
 /** "left on 2025-03-01" for a person who left; "is not active" for anyone else not active. */
 function departure(person: GraphNode, asOf: EpochMs): string {
-  const leftAt = personLeftAt(person);
-  return leftAt !== null && leftAt <= asOf ? `left on ${iso(leftAt).slice(0, 10)}` : 'is not active';
+  const leftAt = personLeftBy(person, asOf);
+  return leftAt === null ? 'is not active' : `left on ${iso(leftAt).slice(0, 10)}`;
 }
 
 function numberAttribute(node: GraphNode | undefined, key: string): number | null {
