@@ -9,6 +9,7 @@ import {
   toFinding,
 } from '@lineage/domain';
 import type { SqliteGraphReader } from './sqlite-graph-reader';
+import { edgesIntoTable, edgesIntoWhere, workloadEdgesWhere } from './sqlite-migrations';
 import { placeholders, validAt } from './sqlite-rows';
 
 /** One rule's row: the subject, how bad, why (a JSON object), since when, and the evidence (a JSON array of event-id arrays). */
@@ -36,7 +37,6 @@ const VAULT_KINDS = placeholders(VAULT_STORE_KINDS.length);
 const PROD = `'prod'`;
 /** The expression nodes_workload_environment indexes: it must read exactly so for the index to serve. */
 const ENVIRONMENT = (alias: string) => `json_extract(${alias}.attributes, '$.environment')`;
-const WORKLOAD_EDGES = `type IN ('USES', 'RUNS_AS')`;
 /** The role grants admin on something (served by the partial index relationships_admin_grants). */
 const ADMIN_ROLE = (role: string) =>
   `EXISTS (SELECT 1 FROM relationships g WHERE g.type = 'GRANTS' AND g.src = ${role} AND json_extract(g.attributes, '$.level') = 'admin' AND ${validAt('g')})`;
@@ -88,12 +88,12 @@ const RULES: Partial<Record<OwaspNhiRisk, string>> = {
       CASE WHEN max(coalesce(json_extract(v.attributes, '$.endedAt') <= @asOf, 0)) THEN 'HIGH' ELSE 'MEDIUM' END AS severity,
       json_object('vendors', json_group_array(v.id ${BY_SRC}), 'ended', max(coalesce(json_extract(v.attributes, '$.endedAt') <= @asOf, 0))) AS detail,
       min(coalesce(json_extract(v.attributes, '$.endedAt'), r.valid_from)) AS since, json_group_array(json(r.evidence) ${BY_SRC}) AS evidence
-    FROM relationships r
+    FROM ${edgesIntoTable('SUPPLIES', 'r')}
     JOIN nodes v ON v.id = r.src
     JOIN nodes n ON n.id = r.dst
-    WHERE r.type = 'SUPPLIES' AND ${validAt('r')} AND r.dst > @after AND (@subject IS NULL OR r.dst = @subject) AND ${validAt('n')}
+    WHERE ${edgesIntoWhere('SUPPLIES', 'r')} AND ${validAt('r')} AND r.dst > @after AND (@subject IS NULL OR r.dst = @subject) AND ${validAt('n')}
       AND (coalesce(json_extract(v.attributes, '$.endedAt') <= @asOf, 0)
-           OR NOT EXISTS (SELECT 1 FROM relationships sp WHERE sp.dst = v.id AND sp.type = 'SPONSORS' AND ${validAt('sp')}))
+           OR NOT EXISTS (SELECT 1 FROM ${edgesIntoTable('SPONSORS', 'sp')} WHERE sp.dst = v.id AND ${edgesIntoWhere('SPONSORS', 'sp')} AND ${validAt('sp')}))
     GROUP BY r.dst ORDER BY r.dst LIMIT @limit`,
 
   // Driven by NHIs in id order, so LIMIT stops the scan; the role checks only run per candidate.
@@ -144,7 +144,7 @@ const RULES: Partial<Record<OwaspNhiRisk, string>> = {
   NHI8: `
     WITH mixed AS (
       SELECT s.id AS subjectId FROM shared_workload_subjects s
-      CROSS JOIN relationships e INDEXED BY relationships_workload_edges ON e.${WORKLOAD_EDGES} AND e.dst = s.id AND ${validAt('e')}
+      CROSS JOIN relationships e INDEXED BY relationships_workload_edges ON ${workloadEdgesWhere('e')} AND e.dst = s.id AND ${validAt('e')}
       CROSS JOIN nodes w INDEXED BY nodes_workload_environment ON w.kind = 'Workload' AND w.id = e.src AND ${validAt('w')}
       WHERE s.id > @after AND (@subject IS NULL OR s.id = @subject)
       GROUP BY s.id HAVING max(${ENVIRONMENT('w')} = ${PROD}) = 1 AND max(${ENVIRONMENT('w')} <> ${PROD}) = 1
@@ -154,7 +154,7 @@ const RULES: Partial<Record<OwaspNhiRisk, string>> = {
       json_object('workloads', json_group_array(w.id ${BY_SRC}), 'environments', json_group_array(${ENVIRONMENT('w')} ${BY_SRC})) AS detail,
       max(r.valid_from) AS since, json_group_array(json(r.evidence) ${BY_SRC}) AS evidence
     FROM mixed x
-    CROSS JOIN relationships r ON r.${WORKLOAD_EDGES} AND r.dst = x.subjectId AND ${validAt('r')}
+    CROSS JOIN relationships r INDEXED BY relationships_workload_edges ON ${workloadEdgesWhere('r')} AND r.dst = x.subjectId AND ${validAt('r')}
     CROSS JOIN nodes w ON w.id = r.src AND ${validAt('w')} AND ${ENVIRONMENT('w')} IS NOT NULL
     GROUP BY x.subjectId ORDER BY x.subjectId`,
 
@@ -162,8 +162,8 @@ const RULES: Partial<Record<OwaspNhiRisk, string>> = {
     SELECT r.dst AS subjectId, CASE WHEN count(DISTINCT r.src) >= 3 THEN 'HIGH' ELSE 'MEDIUM' END AS severity,
       json_object('workloads', json_group_array(DISTINCT r.src ORDER BY r.src)) AS detail,
       max(r.valid_from) AS since, json_group_array(json(r.evidence) ${BY_SRC}) AS evidence
-    FROM relationships r JOIN nodes w ON w.id = r.src
-    WHERE r.type = 'USES' AND ${validAt('r')} AND ${validAt('w')} AND r.dst > @after AND (@subject IS NULL OR r.dst = @subject)
+    FROM ${edgesIntoTable('USES', 'r')} JOIN nodes w ON w.id = r.src
+    WHERE ${edgesIntoWhere('USES', 'r')} AND ${validAt('r')} AND ${validAt('w')} AND r.dst > @after AND (@subject IS NULL OR r.dst = @subject)
     GROUP BY r.dst HAVING count(DISTINCT r.src) > 1
     ORDER BY r.dst LIMIT @limit`,
 
@@ -172,18 +172,23 @@ const RULES: Partial<Record<OwaspNhiRisk, string>> = {
       CASE WHEN max(coalesce(json_extract(r.attributes, '$.interactive'), 0)) = 1 THEN 'HIGH' ELSE 'MEDIUM' END AS severity,
       json_object('people', json_group_array(DISTINCT r.src ORDER BY r.src)) AS detail,
       min(r.valid_from) AS since, json_group_array(json(r.evidence) ${BY_SRC}) AS evidence
-    FROM relationships r JOIN nodes p ON p.id = r.src
-    WHERE r.type = 'USED' AND r.valid_from <= @asOf AND p.kind = 'Person' AND r.dst > @after AND (@subject IS NULL OR r.dst = @subject)
+    FROM ${edgesIntoTable('USED', 'r')} JOIN nodes p ON p.id = r.src
+    WHERE ${edgesIntoWhere('USED', 'r')} AND r.valid_from <= @asOf AND p.kind = 'Person' AND r.dst > @after AND (@subject IS NULL OR r.dst = @subject)
     GROUP BY r.dst ORDER BY r.dst LIMIT @limit`,
 };
 
-/** NHIs with an active credential, by id: the candidates for NHI1 (improper offboarding). */
+/**
+ * NHIs with an active credential, by id: the candidates for NHI1 (improper offboarding). Driven
+ * by NHIs in id order, as NHI5 is, so LIMIT stops the scan; each NHI's credentials are one range
+ * of the lineage index.
+ */
 const NHI1_CANDIDATES = `
-  SELECT DISTINCT r.dst AS id
-  FROM relationships r JOIN nodes c ON c.id = r.src JOIN nodes n ON n.id = r.dst
-  WHERE r.type = 'AUTHENTICATES' AND ${validAt('r')} AND ${ACTIVE_CREDENTIAL('c')} AND ${validAt('n')}
-    AND r.dst > @after AND (@subject IS NULL OR r.dst = @subject)
-  ORDER BY r.dst LIMIT @limit`;
+  SELECT n.id FROM nodes n INDEXED BY nodes_by_kind
+  WHERE n.kind = 'NHI' AND n.id > @after AND (@subject IS NULL OR n.id = @subject) AND ${validAt('n')}
+    AND EXISTS (
+      SELECT 1 FROM ${edgesIntoTable('AUTHENTICATES', 'r')} CROSS JOIN nodes c ON c.id = r.src
+      WHERE r.dst = n.id AND ${edgesIntoWhere('AUTHENTICATES', 'r')} AND ${validAt('r')} AND ${ACTIVE_CREDENTIAL('c')})
+  ORDER BY n.id LIMIT @limit`;
 
 export class SqliteFindings {
   private readonly rules = new Map<OwaspNhiRisk, Database.Statement>();

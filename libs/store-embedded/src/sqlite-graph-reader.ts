@@ -37,7 +37,7 @@ import {
   strongestReach,
   timelineKey,
 } from '@lineage/domain';
-import { lineageEdgesWhere } from './sqlite-migrations';
+import { edgesIntoTable, edgesIntoWhere, lineageEdgesWhere, statementPerType, workloadEdgesWhere } from './sqlite-migrations';
 import { RELATIONSHIP_WIDTH, nodeAt, nodeColumns, nodeOf, relationshipAt, relationshipColumns, relationshipOf, sqlStrings, validAt } from './sqlite-rows';
 
 /** Edges in a lineage walk: the domain's rules hop via at most MAX_LINEAGE_DEPTH nodes, plus two terminal edges. */
@@ -146,9 +146,9 @@ export class SqliteGraphReader {
   private readonly timelinePage: Database.Statement;
   private readonly timelineCount: Database.Statement;
   private readonly neighboursOut: Database.Statement;
-  private readonly neighboursIn: Database.Statement;
+  private readonly neighboursIn: (type: RelationKind) => Database.Statement;
   private readonly neighboursOutCount: Database.Statement;
-  private readonly neighboursInCount: Database.Statement;
+  private readonly neighboursInCount: (type: RelationKind) => Database.Statement;
   private readonly keptDeparture: Database.Statement;
 
   constructor(db: Database.Database) {
@@ -178,8 +178,8 @@ export class SqliteGraphReader {
       SELECT 1 FROM relationships r
       WHERE r.src IN (SELECT value FROM json_each(@roles)) AND r.type = @canAssume AND ${validAt('r')} LIMIT 1`);
     this.holders = db.prepare(`
-      SELECT DISTINCT n.id FROM relationships r JOIN nodes n ON n.id = r.src
-      WHERE r.dst IN (SELECT value FROM json_each(@held)) AND r.type IN (@uses, @runsAs) AND ${validAt('r')} AND ${validAt('n')}
+      SELECT DISTINCT n.id FROM relationships r INDEXED BY relationships_workload_edges JOIN nodes n ON n.id = r.src
+      WHERE r.dst IN (SELECT value FROM json_each(@held)) AND ${workloadEdgesWhere('r')} AND ${validAt('r')} AND ${validAt('n')}
       UNION
       SELECT DISTINCT n.id FROM relationships r JOIN nodes n ON n.id = r.dst
       WHERE r.src IN (SELECT value FROM json_each(@held)) AND r.type = @storedIn AND ${validAt('r')} AND ${validAt('n')}`);
@@ -199,14 +199,18 @@ export class SqliteGraphReader {
          WHERE r.src = @id AND r.type = @type AND ${validAt('r')} AND n.id > @after ORDER BY n.id LIMIT @limit`,
       )
       .raw();
-    this.neighboursIn = db
-      .prepare(
-        `SELECT ${neighbourColumns} FROM relationships r JOIN nodes n ON n.id = r.src
-         WHERE r.dst = @id AND r.type = @type AND ${validAt('r')} AND n.id > @after ORDER BY n.id LIMIT @limit`,
-      )
-      .raw();
+    this.neighboursIn = statementPerType((type) =>
+      db
+        .prepare(
+          `SELECT ${neighbourColumns} FROM ${edgesIntoTable(type, 'r')} JOIN nodes n ON n.id = r.src
+           WHERE r.dst = @id AND ${edgesIntoWhere(type, 'r')} AND ${validAt('r')} AND n.id > @after ORDER BY n.id LIMIT @limit`,
+        )
+        .raw(),
+    );
     this.neighboursOutCount = db.prepare(`SELECT count(*) AS n FROM relationships r WHERE r.src = @id AND r.type = @type AND ${validAt('r')}`);
-    this.neighboursInCount = db.prepare(`SELECT count(*) AS n FROM relationships r WHERE r.dst = @id AND r.type = @type AND ${validAt('r')}`);
+    this.neighboursInCount = statementPerType((type) =>
+      db.prepare(`SELECT count(*) AS n FROM ${edgesIntoTable(type, 'r')} WHERE r.dst = @id AND ${edgesIntoWhere(type, 'r')} AND ${validAt('r')}`),
+    );
     this.keptDeparture = db.prepare('SELECT members FROM departures WHERE person_id = ? AND left_at = ? AND members IS NOT NULL').pluck();
   }
 
@@ -417,7 +421,7 @@ export class SqliteGraphReader {
     // What else holds the same credential: workloads that use it, stores that keep it. For an NHI,
     // the workloads running as it and whatever holds its credentials.
     const held = root.kind === 'Credential' ? [root.id] : [root.id, ...this.liveCredentialIds(root.id, asOf)];
-    const holderIds = (this.holders.all({ held: JSON.stringify(held), uses: 'USES', runsAs: 'RUNS_AS', storedIn: 'STORED_IN', asOf }) as { id: string }[]).map((r) => r.id);
+    const holderIds = (this.holders.all({ held: JSON.stringify(held), storedIn: 'STORED_IN', asOf }) as { id: string }[]).map((r) => r.id);
     const sharedWith = this.getNodes(holderIds).sort((a, b) => compareIds(a.id, b.id));
 
     return { root, resources: strongestReach(reaches, grants, resources), sharedWith, truncated };
@@ -434,10 +438,10 @@ export class SqliteGraphReader {
   neighbours(query: NeighbourQuery): Page<Neighbour> {
     const after = query.page.after ? String(decodeCursor(query.page.after, 1)[0]) : '';
     const params = { id: query.id, type: query.type, asOf: query.asOf };
-    const statement = query.direction === 'out' ? this.neighboursOut : this.neighboursIn;
+    const statement = query.direction === 'out' ? this.neighboursOut : this.neighboursIn(query.type);
     const rows = statement.all({ ...params, after, limit: query.page.first + 1 }) as unknown[][];
     const items = rows.map((row) => ({ relationship: relationshipAt(row, 0), node: nodeAt(row, RELATIONSHIP_WIDTH) }));
-    const count = (query.direction === 'out' ? this.neighboursOutCount : this.neighboursInCount).get(params) as { n: number };
+    const count = (query.direction === 'out' ? this.neighboursOutCount : this.neighboursInCount(query.type)).get(params) as { n: number };
     return pageOf(items, query.page.first, (item) => [item.node.id], count.n);
   }
 }

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { EpochMs, OffboardingContext } from '@lineage/domain';
 import { MAX_MANAGER_ESCALATION, OFFBOARDING_ROLE_DEPTH, compareIds } from '@lineage/domain';
 import type { SqliteGraphReader } from './sqlite-graph-reader';
+import { edgesIntoTable, edgesIntoWhere } from './sqlite-migrations';
 import { relationshipColumns, relationshipOf } from './sqlite-rows';
 
 const R_COLUMNS = relationshipColumns('r');
@@ -25,7 +26,7 @@ export const OFFBOARDING_RELATIONSHIPS = `
   managers(id, depth) AS (
     SELECT @subject, 0
     UNION
-    SELECT r.src, m.depth + 1 FROM managers m CROSS JOIN relationships r ON r.dst = m.id AND r.type = @manages
+    SELECT r.src, m.depth + 1 FROM managers m CROSS JOIN ${edgesIntoTable('MANAGES', 'r')} ON r.dst = m.id AND ${edgesIntoWhere('MANAGES', 'r')}
     WHERE m.depth < @managerDepth AND r.valid_from <= @asOf
   ),
   roles(id, depth) AS (
@@ -51,22 +52,22 @@ export const OFFBOARDING_RELATIONSHIPS = `
   credentials(id) AS (
     SELECT r.dst FROM relationships r WHERE r.src = @subject AND r.type = @created AND r.valid_from <= @asOf
     UNION
-    SELECT r.src FROM candidates c CROSS JOIN relationships r ON r.dst = c.id AND r.type = @authenticates AND r.valid_from <= @asOf
+    SELECT r.src FROM candidates c CROSS JOIN ${edgesIntoTable('AUTHENTICATES', 'r')} ON r.dst = c.id AND ${edgesIntoWhere('AUTHENTICATES', 'r')} AND r.valid_from <= @asOf
     UNION
-    SELECT r.src FROM stores s CROSS JOIN relationships r ON r.dst = s.id AND r.type = @storedIn AND r.valid_from <= @asOf
+    SELECT r.src FROM stores s CROSS JOIN ${edgesIntoTable('STORED_IN', 'r')} ON r.dst = s.id AND ${edgesIntoWhere('STORED_IN', 'r')} AND r.valid_from <= @asOf
   )
-  SELECT ${R_COLUMNS} FROM managers m CROSS JOIN relationships r ON r.dst = m.id AND r.type = @manages
+  SELECT ${R_COLUMNS} FROM managers m CROSS JOIN ${edgesIntoTable('MANAGES', 'r')} ON r.dst = m.id AND ${edgesIntoWhere('MANAGES', 'r')}
   WHERE m.depth < @managerDepth AND r.valid_from <= @asOf
   UNION ALL
   SELECT ${R_COLUMNS} FROM relationships r WHERE r.src = @subject AND r.type IN (@hasRole, @created) AND r.valid_from <= @asOf
   UNION ALL
   SELECT ${R_COLUMNS} FROM role_ids x CROSS JOIN relationships r ON r.src = x.id AND r.type IN (@canAssume, @grants) AND r.valid_from <= @asOf
   UNION ALL
-  SELECT ${R_COLUMNS} FROM stores s CROSS JOIN relationships r ON r.dst = s.id AND r.type = @storedIn AND r.valid_from <= @asOf
+  SELECT ${R_COLUMNS} FROM stores s CROSS JOIN ${edgesIntoTable('STORED_IN', 'r')} ON r.dst = s.id AND ${edgesIntoWhere('STORED_IN', 'r')} AND r.valid_from <= @asOf
   UNION ALL
-  SELECT ${R_COLUMNS} FROM candidates c CROSS JOIN relationships r ON r.dst = c.id AND r.type = @authenticates AND r.valid_from <= @asOf
+  SELECT ${R_COLUMNS} FROM candidates c CROSS JOIN ${edgesIntoTable('AUTHENTICATES', 'r')} ON r.dst = c.id AND ${edgesIntoWhere('AUTHENTICATES', 'r')} AND r.valid_from <= @asOf
   UNION ALL
-  SELECT ${R_COLUMNS} FROM credentials k CROSS JOIN relationships r ON r.dst = k.id AND r.type = @uses AND r.valid_from <= @asOf`;
+  SELECT ${R_COLUMNS} FROM credentials k CROSS JOIN ${edgesIntoTable('USES', 'r')} ON r.dst = k.id AND ${edgesIntoWhere('USES', 'r')} AND r.valid_from <= @asOf`;
 
 const instances = new WeakMap<Database.Database, SqliteOffboarding>();
 
@@ -110,14 +111,10 @@ export class SqliteOffboarding {
         managerDepth: MAX_MANAGER_ESCALATION,
         roleDepth: OFFBOARDING_ROLE_DEPTH,
         storeKind: 'SecretStore',
-        manages: 'MANAGES',
         hasRole: 'HAS_ROLE',
         canAssume: 'CAN_ASSUME',
         grants: 'GRANTS',
         created: 'CREATED',
-        storedIn: 'STORED_IN',
-        authenticates: 'AUTHENTICATES',
-        uses: 'USES',
       }) as unknown[][]
     ).map(relationshipOf);
     const known = new Set(slice.nodes.map((node) => node.id));

@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
-import type { BatchOutcome, EpochMs, EventOutcome, GraphFact, GraphRelationship, IngestBatch, LoadedState, NodeState } from '@lineage/domain';
+import type { BatchOutcome, EpochMs, EventOutcome, GraphFact, GraphRelationship, IngestBatch, LoadedState, NodeState, RelationKind } from '@lineage/domain';
 import { applyFacts, compareIds, followUpKey, intervalKeyString, nodeChangeFrom, personLeftAt, relKeyString, relationshipChangeFrom, stateRequest } from '@lineage/domain';
 import type { LeftAtChange, SqliteDepartures } from './sqlite-departures';
+import { edgesIntoTable, edgesIntoWhere, statementPerType } from './sqlite-migrations';
 import {
   NODE_COLUMNS,
   NODE_WIDTH,
@@ -11,6 +12,7 @@ import {
   fromRelationship,
   nodeStateAt,
   placeholders,
+  relationshipColumns,
   relationshipOf,
 } from './sqlite-rows';
 
@@ -34,7 +36,7 @@ export class SqliteWriter {
   private readonly selectNode: Database.Statement;
   private readonly selectKey: Database.Statement;
   private readonly selectFrom: Database.Statement;
-  private readonly selectTo: Database.Statement;
+  private readonly selectTo: (type: RelationKind) => Database.Statement;
   private readonly insertNode: Database.Statement;
   private readonly updateNode: Database.Statement;
   private readonly deleteKey: Database.Statement;
@@ -57,7 +59,9 @@ export class SqliteWriter {
     this.selectNode = db.prepare(`SELECT ${NODE_COLUMNS} FROM nodes WHERE id = ?`).raw();
     this.selectKey = db.prepare(`SELECT ${RELATIONSHIP_COLUMNS} FROM relationships WHERE src = ? AND type = ? AND dst = ?`).raw();
     this.selectFrom = db.prepare(`SELECT ${RELATIONSHIP_COLUMNS} FROM relationships WHERE src = ? AND type = ?`).raw();
-    this.selectTo = db.prepare(`SELECT ${RELATIONSHIP_COLUMNS} FROM relationships WHERE dst = ? AND type = ?`).raw();
+    this.selectTo = statementPerType((type) =>
+      db.prepare(`SELECT ${relationshipColumns('r')} FROM ${edgesIntoTable(type, 'r')} WHERE r.dst = ? AND ${edgesIntoWhere(type, 'r')}`).raw(),
+    );
     this.insertNode = db.prepare(`INSERT INTO nodes (${NODE_COLUMNS}) VALUES ${placeholders(NODE_WIDTH)}`);
     // Bound as the row without its id, then the id.
     this.updateNode = db.prepare(`UPDATE nodes SET (${columnsAfter(NODE_COLUMNS, 1)}) = ${placeholders(NODE_WIDTH - 1)} WHERE id = ?`);
@@ -164,7 +168,8 @@ export class SqliteWriter {
     }
     for (const anchor of request.anchors) {
       if (request.nodeIds.has(anchor.id) && !nodes.has(anchor.id)) continue;
-      take((anchor.side === 'from' ? this.selectFrom : this.selectTo).all(anchor.id, anchor.type) as unknown[][]);
+      const rows = anchor.side === 'from' ? this.selectFrom.all(anchor.id, anchor.type) : this.selectTo(anchor.type).all(anchor.id);
+      take(rows as unknown[][]);
     }
 
     const state: LoadedState = { nodes, relationships };
