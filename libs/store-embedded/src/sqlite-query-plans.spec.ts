@@ -24,6 +24,11 @@ function nullParameters(sql: string): unknown[] {
   return Object.keys(named).length > 0 ? [...positional, named] : positional;
 }
 
+/** The alias a plan step reads whole: SCAN reads a whole table or index; a SEARCH by the type alone, every edge of a type. */
+function wholeRange(detail: string): string | undefined {
+  return (/^SCAN (\w+)/.exec(detail) ?? /^SEARCH (\w+) USING .*\(type=\?\)$/.exec(detail))?.[1];
+}
+
 let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'nhi-lineage-plans-'));
@@ -46,9 +51,7 @@ async function preparedPlans(): Promise<{ sql: string; scans: string[] }[]> {
     .map((sql) => {
       const aliases = relationshipAliases(sql);
       const details = (store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...nullParameters(sql)) as { detail: string }[]).map((step) => step.detail);
-      // SCAN reads a whole table or index; a SEARCH by the type alone reads every edge of a type.
-      const wholeRange = (detail: string) => /^SCAN (\w+)/.exec(detail) ?? /^SEARCH (\w+) USING .*\(type=\?\)$/.exec(detail);
-      return { sql, scans: details.filter((detail) => aliases.has(wholeRange(detail)?.[1] ?? '')) };
+      return { sql, scans: details.filter((detail) => aliases.has(wholeRange(detail) ?? '')) };
     });
   await store.close();
   return plans;
