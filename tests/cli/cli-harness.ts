@@ -158,7 +158,9 @@ export async function dumpStore(dataDir: string): Promise<StoreDump> {
       events: all('SELECT source, id, type, time, subject, summary FROM events ORDER BY source, id'),
       // Timeline rows point at events by sequence number: compare what they point at.
       timeline: all(
-        'SELECT t.entity_id, t.time, e.source, e.id FROM entity_events t JOIN events e ON e.seq = t.seq ORDER BY t.entity_id, t.time, e.source, e.id',
+        `SELECT t.entity_id, t.time, e.source, e.id
+         FROM (SELECT * FROM entity_events UNION ALL SELECT * FROM entity_events_recent) t JOIN events e ON e.seq = t.seq
+         ORDER BY t.entity_id, t.time, e.source, e.id`,
       ),
       counters: all('SELECT * FROM ingest_counters ORDER BY source, type'),
       deadLetters: all('SELECT origin, source, type, reason, field, hex(raw) AS raw FROM dead_letters ORDER BY origin'),

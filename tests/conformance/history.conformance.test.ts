@@ -110,6 +110,16 @@ describeEachStore('history, idempotency and event-time order', (open) => {
     expect((await roles(T3)).items).toEqual([]);
   });
 
+  it('a node named as one kind and described, in a later batch, as another takes the kind it is described as', async () => {
+    await apply(store, event(T0, [ref('NHI', 'x:1')]));
+    expect(await store.getNode('x:1')).toMatchObject({ kind: 'NHI', placeholder: true });
+    await apply(store, event(T1, [node('Workload', 'x:1', { environment: 'prod' })]));
+    expect(await store.getNode('x:1')).toMatchObject({ kind: 'Workload', placeholder: false, attributes: { environment: 'prod' } });
+    // Named again as it first was: still what it was described as, and seen later.
+    await apply(store, event(T2, [ref('NHI', 'x:1')]));
+    expect(await store.getNode('x:1')).toMatchObject({ kind: 'Workload', placeholder: false, lastSeen: T2 });
+  });
+
   it('a rotated credential’s successor takes over its open relationships, even one nothing has described yet', async () => {
     await apply(store, event(T0, [node('NHI', 'nhi:r'), node('Credential', 'cred:r1'), node('SecretStore', 'store:v'), rel('AUTHENTICATES', 'cred:r1', 'nhi:r'), rel('STORED_IN', 'cred:r1', 'store:v')]));
     // A later batch: the rotation names a successor no event has described.

@@ -46,6 +46,8 @@ export interface EmbeddedStoreOptions {
   readonly dataDir: string;
   /** Page cache in MiB (default 128; the apps pass LINEAGE_SQLITE_CACHE_MB). */
   readonly cacheMb?: number;
+  /** Rows the timeline's recent level holds before they move to the settled one (`TIMELINE_RECENT_ROWS`). */
+  readonly timelineRecentRows?: number;
 }
 
 export const EMBEDDED_DB_FILE = 'lineage.db';
@@ -113,9 +115,10 @@ export class EmbeddedGraphStore implements GraphStore {
   private constructor(
     readonly db: Database.Database,
     private readonly cacheKib: number,
+    timelineRecentRows?: number,
   ) {
     this.reader = new SqliteGraphReader(db);
-    this.writer = new SqliteWriter(db, new SqliteDepartures(db, this.reader));
+    this.writer = new SqliteWriter(db, new SqliteDepartures(db, this.reader), timelineRecentRows);
     this.ledger = new SqliteLedger(db);
     this.plans = new SqlitePlans(db);
     this.keys = new SqliteApiKeys(db);
@@ -136,7 +139,7 @@ export class EmbeddedGraphStore implements GraphStore {
     const cacheKib = (options.cacheMb ?? 128) * 1024;
     useStoreSettings(db, cacheKib);
     migrate(db);
-    return new EmbeddedGraphStore(db, cacheKib);
+    return new EmbeddedGraphStore(db, cacheKib, options.timelineRecentRows);
   }
 
   /**

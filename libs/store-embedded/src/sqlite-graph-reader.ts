@@ -39,6 +39,7 @@ import {
 } from '@lineage/domain';
 import { edgesIntoTable, edgesIntoWhere, lineageEdgesWhere, statementPerType, workloadEdgesWhere } from './sqlite-migrations';
 import { RELATIONSHIP_WIDTH, nodeAt, nodeColumns, nodeOf, relationshipAt, relationshipColumns, relationshipOf, sqlStrings, validAt } from './sqlite-rows';
+import { timelineLevels } from './sqlite-timeline';
 
 /** Edges in a lineage walk: the domain's rules hop via at most MAX_LINEAGE_DEPTH nodes, plus two terminal edges. */
 const LINEAGE_WALK_DEPTH = MAX_LINEAGE_DEPTH + 2;
@@ -185,13 +186,24 @@ export class SqliteGraphReader {
       WHERE r.src IN (SELECT value FROM json_each(@held)) AND r.type = @storedIn AND ${validAt('r')} AND ${validAt('n')}`);
     const timelineFilter = `x.entity_id = @entity AND x.time >= @from AND x.time <= @to`;
     // By (time, source, id), as on Neo4j: not by arrival (seq), which differs between replays of
-    // the same events. The index gives the rows in time order; only ties are sorted.
-    this.timelinePage = db.prepare(`
-      SELECT e.id AS eventId, e.source AS source, e.type AS type, e.time AS time, e.subject AS subject, e.summary AS summary
-      FROM entity_events x JOIN events e ON e.seq = x.seq
-      WHERE ${timelineFilter} AND x.time >= @afterTime AND (x.time, e.source, e.id) > (@afterTime, @afterSource, @afterId)
-      ORDER BY x.time, e.source, e.id LIMIT @limit`);
-    this.timelineCount = db.prepare(`SELECT count(*) AS n FROM entity_events x WHERE ${timelineFilter}`);
+    // the same events. Each level's index gives its rows in time order; SQLite merges the two
+    // and sorts only ties.
+    this.timelinePage = db.prepare(
+      `${timelineLevels('x')
+        .map(
+          (level) => `
+      SELECT e.id AS eventId, e.source AS source, e.type AS type, x.time AS time, e.subject AS subject, e.summary AS summary
+      FROM ${level} JOIN events e ON e.seq = x.seq
+      WHERE ${timelineFilter} AND x.time >= @afterTime AND (x.time, e.source, e.id) > (@afterTime, @afterSource, @afterId)`,
+        )
+        .join(' UNION ALL ')}
+      ORDER BY time, source, eventId LIMIT @limit`,
+    );
+    this.timelineCount = db.prepare(
+      `SELECT ${timelineLevels('x')
+        .map((level) => `(SELECT count(*) FROM ${level} WHERE ${timelineFilter})`)
+        .join(' + ')} AS n`,
+    );
     const neighbourColumns = `${relationshipColumns('r')}, ${nodeColumns('n')}`;
     this.neighboursOut = db
       .prepare(

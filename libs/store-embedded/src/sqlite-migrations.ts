@@ -293,6 +293,21 @@ export const MIGRATIONS: readonly Migration[] = [
       ANALYZE sqlite_schema;
     `,
   },
+  {
+    version: 14,
+    name: 'recent timeline level',
+    // New timeline rows go here first and move to entity_events a key range at a time
+    // (TimelineLevels): a few cached pages take each batch's rows, not a page per row of the
+    // large B-tree. Readers union the two; a row is in one or the other.
+    sql: `
+      CREATE TABLE entity_events_recent (
+        entity_id TEXT NOT NULL,
+        time      INTEGER NOT NULL,
+        seq       INTEGER NOT NULL,
+        PRIMARY KEY (entity_id, time, seq)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 /**

@@ -5,14 +5,14 @@ import { join } from 'node:path';
 import { EmbeddedGraphStore } from './embedded-graph-store';
 
 /**
- * The aliases a statement gives the relationships table: `relationships r`, `relationships AS r`,
+ * The aliases a statement gives a table: `relationships r`, `relationships AS r`,
  * `relationships INDEXED BY i r`, or the table's own name where it has none.
  */
-function relationshipAliases(sql: string): Set<string> {
+function tableAliases(sql: string, table: string): Set<string> {
   const aliases = new Set<string>();
-  for (const match of sql.matchAll(/\brelationships\b(?:\s+INDEXED BY \w+)?(?:\s+AS)?(?:\s+(\w+))?/gi)) {
+  for (const match of sql.matchAll(new RegExp(`\\b${table}\\b(?:\\s+INDEXED BY \\w+)?(?:\\s+AS)?(?:\\s+(\\w+))?`, 'gi'))) {
     const alias = match[1];
-    aliases.add(alias && !/^(WHERE|ON|JOIN|CROSS|LEFT|INNER|GROUP|ORDER|LIMIT|UNION|SET|VALUES|USING)$/i.test(alias) ? alias : 'relationships');
+    aliases.add(alias && !/^(WHERE|ON|JOIN|CROSS|LEFT|INNER|GROUP|ORDER|LIMIT|UNION|SET|VALUES|USING|\()$/i.test(alias) ? alias : table);
   }
   return aliases;
 }
@@ -40,16 +40,16 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
  * (under the planner statistics migration 4 fixes). The migrations' own, which run once over
  * every row, are left out: the store is migrated before it is opened again and watched.
  */
-async function preparedPlans(): Promise<{ sql: string; scans: string[] }[]> {
+async function preparedPlans(tables: readonly string[]): Promise<{ sql: string; scans: string[] }[]> {
   await EmbeddedGraphStore.open({ dataDir: dir }).close();
   const prepare = jest.spyOn(Database.prototype, 'prepare');
   const store = EmbeddedGraphStore.open({ dataDir: dir });
   const statements = [...new Set(prepare.mock.calls.map(([sql]) => sql))];
   prepare.mockRestore();
   const plans = statements
-    .filter((sql) => /\brelationships\b/i.test(sql) && !/^\s*(PRAGMA|EXPLAIN)/i.test(sql))
+    .filter((sql) => tables.some((table) => new RegExp(`\\b${table}\\b`, 'i').test(sql)) && !/^\s*(PRAGMA|EXPLAIN)/i.test(sql))
     .map((sql) => {
-      const aliases = relationshipAliases(sql);
+      const aliases = new Set(tables.flatMap((table) => [...tableAliases(sql, table)]));
       const details = (store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...nullParameters(sql)) as { detail: string }[]).map((step) => step.detail);
       return { sql, scans: details.filter((detail) => aliases.has(wholeRange(detail) ?? '')) };
     });
@@ -59,9 +59,20 @@ async function preparedPlans(): Promise<{ sql: string; scans: string[] }[]> {
 
 describe('the embedded store’s statements', () => {
   it('read relationships by key, never the whole table (a partial index serves only a query that repeats its condition)', async () => {
-    const plans = await preparedPlans();
+    const plans = await preparedPlans(['relationships']);
     // The statements that read relationships at all: the writer's, the reader's, the findings', the offboarding's.
     expect(plans.length).toBeGreaterThan(15);
     expect(plans.filter((plan) => plan.scans.length > 0)).toEqual([]);
+  });
+
+  it('read and move the timeline of each level by key, never a whole level (the reads, the writer’s appends and its moves)', async () => {
+    const plans = await preparedPlans(['entity_events', 'entity_events_recent']);
+    // The page and the count of a timeline, the append, the boundary of a move, two moves and two
+    // deletes; and the count of the recent level when the store opens, its one whole read (it is
+    // bounded by TIMELINE_RECENT_ROWS).
+    const opening = 'SELECT count(*) FROM entity_events_recent';
+    expect(plans.map((plan) => plan.sql)).toContain(opening);
+    expect(plans.length).toBe(9);
+    expect(plans.filter((plan) => plan.sql !== opening && plan.scans.length > 0)).toEqual([]);
   });
 });

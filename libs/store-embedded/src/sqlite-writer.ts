@@ -15,6 +15,8 @@ import {
   relationshipColumns,
   relationshipOf,
 } from './sqlite-rows';
+import type { TimelineRow } from './sqlite-timeline';
+import { TimelineLevels } from './sqlite-timeline';
 
 const UNKNOWN = '(unknown)';
 /** The leading columns of a relationship row that are its interval's key: type, src, dst, valid_from. */
@@ -32,13 +34,14 @@ function columnsAfter(columns: string, count: number): string {
  */
 export class SqliteWriter {
   private readonly insertEvent: Database.Statement;
-  private readonly insertEntityEvent: Database.Statement;
+  private readonly timeline: TimelineLevels;
   private readonly selectNode: Database.Statement;
   private readonly selectKey: Database.Statement;
   private readonly selectFrom: Database.Statement;
   private readonly selectTo: (type: RelationKind) => Database.Statement;
   private readonly insertNode: Database.Statement;
   private readonly updateNode: Database.Statement;
+  private readonly updateNodeOfSameKind: Database.Statement;
   private readonly deleteKey: Database.Statement;
   private readonly insertRelationship: Database.Statement;
   private readonly updateRelationship: Database.Statement;
@@ -51,11 +54,12 @@ export class SqliteWriter {
   constructor(
     private readonly db: Database.Database,
     private readonly departures: SqliteDepartures,
+    timelineRecentRows?: number,
   ) {
     this.insertEvent = db.prepare(
       'INSERT OR IGNORE INTO events (source, id, type, time, subject, summary, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
-    this.insertEntityEvent = db.prepare('INSERT OR IGNORE INTO entity_events (entity_id, time, seq) VALUES (?, ?, ?)');
+    this.timeline = new TimelineLevels(db, timelineRecentRows);
     this.selectNode = db.prepare(`SELECT ${NODE_COLUMNS} FROM nodes WHERE id = ?`).raw();
     this.selectKey = db.prepare(`SELECT ${RELATIONSHIP_COLUMNS} FROM relationships WHERE src = ? AND type = ? AND dst = ?`).raw();
     this.selectFrom = db.prepare(`SELECT ${RELATIONSHIP_COLUMNS} FROM relationships WHERE src = ? AND type = ?`).raw();
@@ -65,6 +69,9 @@ export class SqliteWriter {
     this.insertNode = db.prepare(`INSERT INTO nodes (${NODE_COLUMNS}) VALUES ${placeholders(NODE_WIDTH)}`);
     // Bound as the row without its id, then the id.
     this.updateNode = db.prepare(`UPDATE nodes SET (${columnsAfter(NODE_COLUMNS, 1)}) = ${placeholders(NODE_WIDTH - 1)} WHERE id = ?`);
+    // Without the kind, which nodes_by_kind holds: SQLite rewrites an index entry whenever an
+    // UPDATE sets one of its columns, even to the value it had, and a node's kind rarely changes.
+    this.updateNodeOfSameKind = db.prepare(`UPDATE nodes SET (${columnsAfter(NODE_COLUMNS, 2)}) = ${placeholders(NODE_WIDTH - 2)} WHERE id = ?`);
     this.deleteKey = db.prepare('DELETE FROM relationships WHERE src = ? AND type = ? AND dst = ?');
     this.insertRelationship = db.prepare(`INSERT INTO relationships (${RELATIONSHIP_COLUMNS}) VALUES ${placeholders(RELATIONSHIP_WIDTH)}`);
     // Only columns outside every index: an interval confirmed again rewrites one row, not four B-trees.
@@ -107,7 +114,7 @@ export class SqliteWriter {
 
     const outcomes: EventOutcome[] = [];
     const facts: GraphFact[] = [];
-    const timeline: { entityId: string; time: number; seq: number | bigint }[] = [];
+    const timeline: TimelineRow[] = [];
     for (const event of batch.events) {
       const inserted = this.insertEvent.run(event.source, event.id, event.type, event.time, event.subject, event.summary, receivedAt);
       const fresh = inserted.changes === 1;
@@ -130,7 +137,7 @@ export class SqliteWriter {
     const written = facts.length > 0 ? this.writeFacts(facts) : { changedFrom: null, leftAtChanges: [] };
     this.departures.afterWrite(written.changedFrom, written.leftAtChanges);
     timeline.sort((a, b) => compareIds(a.entityId, b.entityId) || a.time - b.time);
-    for (const entry of timeline) this.insertEntityEvent.run(entry.entityId, entry.time, entry.seq);
+    this.timeline.append(timeline);
 
     for (const letter of batch.deadLetters) {
       this.insertDeadLetter.run(letter.receivedAt, letter.origin, letter.source, letter.type, letter.reason, letter.field, letter.raw);
@@ -182,8 +189,9 @@ export class SqliteWriter {
     for (const node of [...writes.nodes].sort((a, b) => compareIds(a.id, b.id))) {
       const before = nodes.get(node.id);
       const row = fromNodeState(node);
-      if (before) this.updateNode.run(row.slice(1), row[0]);
-      else this.insertNode.run(row);
+      if (!before) this.insertNode.run(row);
+      else if (before.kind === node.kind) this.updateNodeOfSameKind.run(row.slice(2), row[0]);
+      else this.updateNode.run(row.slice(1), row[0]);
       // A node new to the store has no edges but those this batch writes, which say it themselves.
       if (before) changes(nodeChangeFrom(before, node));
       const leftAt = personLeftAt(node);
