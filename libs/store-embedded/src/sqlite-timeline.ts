@@ -52,7 +52,9 @@ export class TimelineLevels {
   private readonly deleteRange: Database.Statement;
   private readonly moveRest: Database.Statement;
   private readonly deleteRest: Database.Statement;
-  private recent: number;
+  private readonly countRecent: Database.Statement;
+  /** Rows in the recent level: counted at the first append, not at open (a store that only reads never needs it). */
+  private recent: number | null = null;
   /** The first key the next move takes (inclusive). */
   private next: TimelineKey = FIRST_KEY;
 
@@ -74,27 +76,28 @@ export class TimelineLevels {
     this.moveRest = move(rest);
     this.deleteRange = db.prepare(`DELETE FROM entity_events_recent WHERE ${range}`);
     this.deleteRest = db.prepare(`DELETE FROM entity_events_recent WHERE ${rest}`);
-    this.recent = db.prepare('SELECT count(*) FROM entity_events_recent').pluck().get() as number;
+    this.countRecent = db.prepare('SELECT count(*) FROM entity_events_recent').pluck();
   }
 
   /** Adds rows (inside the batch's transaction), in key order, then moves any excess. */
   append(rows: readonly TimelineRow[]): void {
-    for (const row of rows) this.recent += this.insertRecent.run(row.entityId, row.time, row.seq).changes;
-    if (this.recent > this.recentRows) this.settle(this.recent - this.recentRows);
+    let recent = this.recent ?? (this.countRecent.get() as number);
+    for (const row of rows) recent += this.insertRecent.run(row.entityId, row.time, row.seq).changes;
+    this.recent = recent > this.recentRows ? recent - this.settle(recent - this.recentRows) : recent;
   }
 
-  /** Moves `count` rows, the next key range after the last move's, into the settled level. */
-  private settle(count: number): void {
+  /** Moves `count` rows, the next key range after the last move's, into the settled level; says how many moved. */
+  private settle(count: number): number {
     let left = count;
     while (left > 0) {
       const end = this.boundary.get(...this.next, left) as TimelineKey | undefined;
       const moved = end ? this.moveAndDelete(this.moveRange, this.deleteRange, [...this.next, ...end]) : this.moveAndDelete(this.moveRest, this.deleteRest, this.next);
-      this.recent = Math.max(0, this.recent - moved);
       left -= moved;
       // Past the last key, the next move starts again at the first.
       this.next = end ?? FIRST_KEY;
       if (!end && moved === 0) break;
     }
+    return count - left;
   }
 
   private moveAndDelete(move: Database.Statement, remove: Database.Statement, bounds: readonly unknown[]): number {
