@@ -195,8 +195,10 @@ describeEachStore('history, idempotency and event-time order', (open) => {
     const pending = await store.pendingFollowUps(kind, 10);
     expect(pending.map((f) => JSON.parse(f.payload) as { id: string }).map((p) => p.id)).toEqual(['z', 'm', 'a', 'b']);
     expect(pending[0]!.key).toBe(followUpKey(kind, 'conformance', 'z'));
-    await store.completeFollowUp(pending[0]!.key);
-    expect((await store.pendingFollowUps(kind, 2)).map((f) => f.key)).toEqual([followUpKey(kind, 'conformance', 'm'), followUpKey(kind, 'conformance', 'a')]);
+    await store.completeFollowUps([pending[0]!.key, pending[2]!.key]);
+    expect((await store.pendingFollowUps(kind, 3)).map((f) => f.key)).toEqual([followUpKey(kind, 'conformance', 'm'), followUpKey(kind, 'conformance', 'b')]);
+    await store.completeFollowUps([]);
+    expect(await store.pendingFollowUps(kind, 3)).toHaveLength(2);
   });
 
   it('commits dead letters, counters and the checkpoint with the batch', async () => {

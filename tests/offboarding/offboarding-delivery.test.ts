@@ -305,6 +305,22 @@ describe('offboarding: leaver events become stored, signed, delivered plans', ()
     expect(receiver.requests).toHaveLength(1);
   });
 
+  it('a follow-up whose plan cannot be stored stays pending while the others are done; the next run plans it', async () => {
+    const bobLeft = cloudEvent('hr.person.left', '2025-06-01T11:30:00Z', { personId: 'person:bob', reason: 'resigned' }, 'evt-bob-left');
+    // The store refuses the first plan (Alice's, the first leaver), once.
+    jest.spyOn(h.store, 'savePlan').mockRejectedValueOnce(new Error('disk I/O error'));
+    await h.pipeline.ingest([...company(), aliceLeft(), bobLeft]);
+    await h.service.deliveriesSettled();
+    expect((await h.store.listPlans({ first: 10 })).items.map((p) => p.subjectId)).toEqual(['person:bob']);
+    const pending = await h.store.pendingFollowUps(PLAN_FOLLOW_UP, 10);
+    expect(pending.map((f) => (JSON.parse(f.payload) as { subjectId: string }).subjectId)).toEqual(['person:alice']);
+
+    await h.service.onCommitted();
+    await h.service.deliveriesSettled();
+    expect((await h.store.listPlans({ first: 10 })).items.map((p) => p.subjectId).sort()).toEqual(['person:alice', 'person:bob']);
+    expect(await h.store.pendingFollowUps(PLAN_FOLLOW_UP, 10)).toEqual([]);
+  });
+
   it('a person who joins again supersedes the open plan; other plans stand', async () => {
     await h.pipeline.ingest([
       ...company(),

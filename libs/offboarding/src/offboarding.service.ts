@@ -155,22 +155,33 @@ export class OffboardingService implements OnModuleInit, OnApplicationBootstrap,
 
   /**
    * Do every pending follow-up of `kind` once; one that fails stays pending (logged loudly) and
-   * is tried again on the next run. Returns how many did something.
+   * is tried again on the next run. A page's finished follow-ups are removed together, after
+   * it: a crash before that does them again, which the work allows (a trigger's plan is kept
+   * once, a rejoin supersedes what is still current). Returns how many did something.
    */
   private async each(kind: string, work: (payload: string) => Promise<boolean>): Promise<number> {
     const failed = new Set<string>();
+    const notDone = (keys: readonly string[], error: unknown) => {
+      for (const key of keys) failed.add(key);
+      this.logger.error({ msg: `offboarding follow-up not done; it stays pending`, kind, keys: keys.join(','), error: error instanceof Error ? error.message : String(error) });
+    };
     let done = 0;
     for (;;) {
       const pending = (await this.store.pendingFollowUps(kind, FOLLOW_UP_PAGE + failed.size)).filter((f) => !failed.has(f.key));
       if (pending.length === 0) return done;
+      const finished: string[] = [];
       for (const followUp of pending) {
         try {
           if (await work(followUp.payload)) done++;
-          await this.store.completeFollowUp(followUp.key);
+          finished.push(followUp.key);
         } catch (error) {
-          failed.add(followUp.key);
-          this.logger.error({ msg: `offboarding follow-up not done; it stays pending`, kind, key: followUp.key, error: error instanceof Error ? error.message : String(error) });
+          notDone([followUp.key], error);
         }
+      }
+      try {
+        await this.store.completeFollowUps(finished);
+      } catch (error) {
+        notDone(finished, error);
       }
     }
   }

@@ -207,8 +207,8 @@ export class EmbeddedGraphStore implements GraphStore {
     return this.ledger.pendingFollowUps(kind, limit);
   }
 
-  async completeFollowUp(key: string): Promise<void> {
-    this.ledger.completeFollowUp(key);
+  async completeFollowUps(keys: readonly string[]): Promise<void> {
+    this.ledger.completeFollowUps(keys);
   }
 
   async getNode(id: string): Promise<GraphNode | null> {

@@ -10,6 +10,7 @@ export class SqliteLedger {
   private readonly checkpointOf: Database.Statement;
   private readonly pendingOfKind: Database.Statement;
   private readonly deleteFollowUp: Database.Statement;
+  private readonly deleteFollowUps: Database.Transaction<(keys: readonly string[]) => void>;
 
   constructor(db: Database.Database) {
     this.counters = db.prepare(
@@ -22,6 +23,10 @@ export class SqliteLedger {
     this.checkpointOf = db.prepare('SELECT position FROM checkpoints WHERE stream = ?');
     this.pendingOfKind = db.prepare('SELECT key, kind, payload FROM follow_ups WHERE kind = ? ORDER BY seq LIMIT ?');
     this.deleteFollowUp = db.prepare('DELETE FROM follow_ups WHERE key = ?');
+    // One commit for them all: alone, each delete was a commit of its own (~80 µs).
+    this.deleteFollowUps = db.transaction((keys: readonly string[]) => {
+      for (const key of keys) this.deleteFollowUp.run(key);
+    });
   }
 
   status(): IngestionStatus {
@@ -41,8 +46,8 @@ export class SqliteLedger {
     return this.pendingOfKind.all(kind, limit) as PendingFollowUp[];
   }
 
-  completeFollowUp(key: string): void {
-    this.deleteFollowUp.run(key);
+  completeFollowUps(keys: readonly string[]): void {
+    if (keys.length > 0) this.deleteFollowUps.immediate(keys);
   }
 
   checkpoint(stream: string): string | null {

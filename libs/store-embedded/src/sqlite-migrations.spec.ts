@@ -1,9 +1,12 @@
 import Database from 'better-sqlite3';
+import type { RelationKind } from '@lineage/domain';
 import { LINEAGE_DOWNSTREAM, LINEAGE_UPSTREAM, RELATION_KIND_NAMES } from '@lineage/domain';
 import {
   LINEAGE_EDGE_TYPES,
   LINEAGE_ONLY_BY_TARGET,
   MIGRATIONS,
+  SHARED_WORKLOAD_SUBJECT,
+  WORKLOAD_EDGE_TYPES,
   applyMigration,
   byTargetWhere,
   edgesIntoTable,
@@ -67,7 +70,7 @@ describe('embedded store migrations', () => {
     edge.run('HAS_ROLE', 'workload:b', 'nhi:later');
     const shared = () => db.prepare('SELECT id FROM shared_workload_subjects ORDER BY id').pluck().all();
 
-    migrate(db);
+    applyMigration(db, MIGRATIONS.find((m) => m.version === 8)!);
     expect(shared()).toEqual(['cred:shared']);
 
     // A second workload comes later: the trigger adds its subject; a repeat of the same one does not.
@@ -75,6 +78,33 @@ describe('embedded store migrations', () => {
     edge.run('USES', 'workload:a', 'cred:alone');
     edge.run('RUNS_AS', 'workload:c', 'nhi:later');
     expect(shared()).toEqual(['cred:shared', 'nhi:later']);
+  });
+
+  it('15 drops the trigger of 8, and the statement the writer runs after a workload edge adds what the trigger added', () => {
+    const db = databaseAt(14);
+    const triggers = () => db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'trigger'`).pluck().all();
+    expect(triggers()).toEqual(['shared_workload_subjects_on_insert']);
+    expect(migrate(db)).toEqual(MIGRATIONS.filter((m) => m.version >= 15).map((m) => m.version));
+    expect(triggers()).toEqual([]);
+
+    const insert = db.prepare(
+      `INSERT INTO relationships (type, src, dst, valid_from, valid_to, first_seen, last_seen, confidence, source, evidence, attributes)
+       VALUES (?, ?, ?, ?, NULL, 1000, 1000, 'declared', 'ci.github', '["evt"]', '{}')`,
+    );
+    const note = db.prepare(SHARED_WORKLOAD_SUBJECT);
+    // As the writer does: the statement follows an insert of a workload edge.
+    const edge = (type: RelationKind, src: string, dst: string, validFrom = 1000) => {
+      insert.run(type, src, dst, validFrom);
+      if (WORKLOAD_EDGE_TYPES.includes(type)) note.run({ subject: dst, workload: src });
+    };
+    const shared = () => db.prepare('SELECT id FROM shared_workload_subjects ORDER BY id').pluck().all();
+    edge('USES', 'workload:a', 'cred:shared');
+    edge('USES', 'workload:a', 'cred:shared', 2000);
+    expect(shared()).toEqual([]);
+    edge('RUNS_AS', 'workload:b', 'cred:shared');
+    edge('USES', 'workload:a', 'nhi:other');
+    edge('HAS_ROLE', 'workload:b', 'nhi:other');
+    expect(shared()).toEqual(['cred:shared']);
   });
 
   it('9 indexes every relationship type the lineage walks read, under the condition the reads repeat', () => {

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { BatchOutcome, EpochMs, EventOutcome, GraphFact, GraphRelationship, IngestBatch, LoadedState, NodeState, RelationKind } from '@lineage/domain';
 import { applyFacts, compareIds, followUpKey, intervalKeyString, nodeChangeFrom, personLeftAt, relKeyString, relationshipChangeFrom, stateRequest } from '@lineage/domain';
 import type { LeftAtChange, SqliteDepartures } from './sqlite-departures';
-import { edgesIntoTable, edgesIntoWhere, statementPerType } from './sqlite-migrations';
+import { SHARED_WORKLOAD_SUBJECT, WORKLOAD_EDGE_TYPES, edgesIntoTable, edgesIntoWhere, statementPerType } from './sqlite-migrations';
 import {
   NODE_COLUMNS,
   NODE_WIDTH,
@@ -45,6 +45,7 @@ export class SqliteWriter {
   private readonly deleteKey: Database.Statement;
   private readonly insertRelationship: Database.Statement;
   private readonly updateRelationship: Database.Statement;
+  private readonly noteSharedSubject: Database.Statement;
   private readonly bumpCounter: Database.Statement;
   private readonly insertDeadLetter: Database.Statement;
   private readonly upsertCheckpoint: Database.Statement;
@@ -79,6 +80,7 @@ export class SqliteWriter {
     this.updateRelationship = db.prepare(`
       UPDATE relationships SET (${columnsAfter(RELATIONSHIP_COLUMNS, RELATIONSHIP_KEY_WIDTH)}) = ${placeholders(RELATIONSHIP_WIDTH - RELATIONSHIP_KEY_WIDTH)}
       WHERE type = ? AND src = ? AND dst = ? AND valid_from = ?`);
+    this.noteSharedSubject = db.prepare(SHARED_WORKLOAD_SUBJECT);
     this.bumpCounter = db.prepare(`
       INSERT INTO ingest_counters (source, type, accepted, duplicates, rejected, last_event_time)
       VALUES (@source, @type, @accepted, @duplicates, @rejected, @lastEventTime)
@@ -209,16 +211,17 @@ export class SqliteWriter {
     for (const { write, key } of keyed.sort((a, b) => compareIds(a.key, b.key))) {
       const before = loaded.get(key);
       changes(relationshipChangeFrom(write.key.type, before ?? [], write.intervals));
-      if (!before) {
-        for (const interval of write.intervals) this.insertRelationship.run(fromRelationship(interval));
-      } else if (sameStarts(before, write.intervals)) {
+      if (before && sameStarts(before, write.intervals)) {
         for (const interval of write.intervals) {
           const row = fromRelationship(interval);
           this.updateRelationship.run(row.slice(RELATIONSHIP_KEY_WIDTH), row.slice(0, RELATIONSHIP_KEY_WIDTH));
         }
-      } else {
-        this.deleteKey.run(write.key.from, write.key.type, write.key.to);
-        for (const interval of write.intervals) this.insertRelationship.run(fromRelationship(interval));
+        continue;
+      }
+      if (before) this.deleteKey.run(write.key.from, write.key.type, write.key.to);
+      for (const interval of write.intervals) this.insertRelationship.run(fromRelationship(interval));
+      if (write.intervals.length > 0 && WORKLOAD_EDGE_TYPES.includes(write.key.type)) {
+        this.noteSharedSubject.run({ subject: write.key.to, workload: write.key.from });
       }
     }
     return { changedFrom, leftAtChanges };

@@ -165,8 +165,8 @@ export class Neo4jGraphStore implements GraphStore {
     return this.ledger.pendingFollowUps(kind, limit);
   }
 
-  async completeFollowUp(key: string): Promise<void> {
-    return this.ledger.completeFollowUp(key);
+  async completeFollowUps(keys: readonly string[]): Promise<void> {
+    return this.ledger.completeFollowUps(keys);
   }
 
   // ---- graph reads ----

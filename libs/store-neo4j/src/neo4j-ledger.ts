@@ -89,7 +89,7 @@ RETURN x.key AS key, x.kind AS kind, x.payload AS payload
 ORDER BY coalesce(x.seq, 0), x.createdAt, x.key
 LIMIT $limit`;
 
-export const COMPLETE_FOLLOW_UP = 'MATCH (x:FollowUp {key: $key}) DELETE x';
+export const COMPLETE_FOLLOW_UPS = 'UNWIND $keys AS key MATCH (x:FollowUp {key: key}) DELETE x';
 
 /**
  * The follow-ups of the batch's new events, in the batch's transaction, numbered in the events'
@@ -283,8 +283,8 @@ export class Neo4jLedger {
     }));
   }
 
-  async completeFollowUp(key: string): Promise<void> {
-    await this.sessions.write((tx) => run(tx, COMPLETE_FOLLOW_UP, { key }));
+  async completeFollowUps(keys: readonly string[]): Promise<void> {
+    if (keys.length > 0) await this.sessions.write((tx) => run(tx, COMPLETE_FOLLOW_UPS, { keys: [...keys] }));
   }
 
   async checkpoint(stream: string): Promise<string | null> {

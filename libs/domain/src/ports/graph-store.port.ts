@@ -136,8 +136,8 @@ export interface GraphWriter extends BatchApplier {
   checkpoint(stream: string): Promise<string | null>;
   /** Follow-ups of `kind` not done yet, oldest first. */
   pendingFollowUps(kind: string, limit: number): Promise<PendingFollowUp[]>;
-  /** A follow-up is done: it is removed. */
-  completeFollowUp(key: string): Promise<void>;
+  /** These follow-ups are done: they are removed, all in one transaction. */
+  completeFollowUps(keys: readonly string[]): Promise<void>;
 }
 
 export interface GraphReader {
