@@ -65,14 +65,20 @@ describe('the embedded store’s statements', () => {
     expect(plans.filter((plan) => plan.scans.length > 0)).toEqual([]);
   });
 
+  it('read nodes by key, never the whole table', async () => {
+    const plans = await preparedPlans(['nodes']);
+    expect(plans.length).toBeGreaterThan(10);
+    expect(plans.filter((plan) => plan.scans.length > 0)).toEqual([]);
+  });
+
   it('read and move the timeline of each level by key, never a whole level (the reads, the writer’s appends and its moves)', async () => {
     const plans = await preparedPlans(['entity_events', 'entity_events_recent']);
-    // The page and the count of a timeline, the append, the boundary of a move, two moves and two
-    // deletes; and the count of the recent level, which the writer makes once, at its first
+    // The page and the count of a timeline, the appends (of one row and of a chunk), the boundary
+    // of a move, two moves and two deletes; and the count of the recent level, which the writer makes once, at its first
     // append: its one whole read (bounded by TIMELINE_RECENT_ROWS).
     const opening = 'SELECT count(*) FROM entity_events_recent';
     expect(plans.map((plan) => plan.sql)).toContain(opening);
-    expect(plans.length).toBe(9);
+    expect(plans.length).toBe(10);
     expect(plans.filter((plan) => plan.sql !== opening && plan.scans.length > 0)).toEqual([]);
   });
 });

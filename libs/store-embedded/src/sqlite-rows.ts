@@ -61,7 +61,8 @@ export function relationshipColumns(alias?: string): string {
   return columnList(RELATIONSHIP_COLUMNS, alias);
 }
 
-function columnList(columns: string, alias: string | undefined): string {
+/** A list of columns, each prefixed with a table alias when one is given. */
+export function columnList(columns: string, alias: string | undefined): string {
   return alias ? columns.split(', ').map((column) => `${alias}.${column}`).join(', ') : columns;
 }
 

@@ -50,6 +50,20 @@ describe('the timeline’s two levels', () => {
     expect(all).toHaveLength(15);
   });
 
+  it('append a batch of any length whole, in chunks and row by row, and count what they added', () => {
+    const store = open();
+    const levels = new TimelineLevels(store.db, 100);
+    // 150 rows: two whole chunks of 64 and 22 left; then a batch of one.
+    const rows = Array.from({ length: 150 }, (_, i) => ({ entityId: `nhi:${String(i).padStart(3, '0')}`, time: 1_000 + i, seq: i + 1 }));
+    levels.append(rows);
+    levels.append([{ entityId: 'nhi:zzz', time: 5, seq: 151 }]);
+    const expected = [...rows, { entityId: 'nhi:zzz', time: 5, seq: 151 }].map(({ entityId, time, seq }) => `${entityId}@${time}#${seq}`);
+    const settled = keysIn(store, 'entity_events');
+    expect([...settled, ...keysIn(store, 'entity_events_recent')].sort()).toEqual(expected.sort());
+    // 151 rows over a level of 100: the first batch settled 50, the second one more.
+    expect(settled).toEqual(expected.slice(0, 51));
+  });
+
   it('answer timelines the same whether rows settle at every batch, some of them do, or none', async () => {
     const stores = [0, 2, undefined].map(open);
     let n = 0;

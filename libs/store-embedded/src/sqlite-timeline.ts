@@ -11,6 +11,9 @@ import type Database from 'better-sqlite3';
  */
 export const TIMELINE_RECENT_ROWS = 500_000;
 
+/** Rows a multi-row insert into the recent level takes at once: one statement, not one per row. */
+const INSERT_CHUNK = 64;
+
 /** One timeline row: an event (by its sequence number) about an entity, at the event's time. */
 export interface TimelineRow {
   readonly entityId: string;
@@ -47,6 +50,7 @@ const FIRST_KEY: TimelineKey = ['', Number.MIN_SAFE_INTEGER, Number.MIN_SAFE_INT
  */
 export class TimelineLevels {
   private readonly insertRecent: Database.Statement;
+  private readonly insertRecentChunk: Database.Statement;
   private readonly boundary: Database.Statement;
   private readonly moveRange: Database.Statement;
   private readonly deleteRange: Database.Statement;
@@ -63,7 +67,10 @@ export class TimelineLevels {
     private readonly recentRows = TIMELINE_RECENT_ROWS,
   ) {
     const key = '(entity_id, time, seq)';
-    this.insertRecent = db.prepare('INSERT OR IGNORE INTO entity_events_recent (entity_id, time, seq) VALUES (?, ?, ?)');
+    const insert = (rows: number) =>
+      db.prepare(`INSERT OR IGNORE INTO entity_events_recent (entity_id, time, seq) VALUES ${new Array<string>(rows).fill('(?, ?, ?)').join(', ')}`);
+    this.insertRecent = insert(1);
+    this.insertRecentChunk = insert(INSERT_CHUNK);
     this.boundary = db
       .prepare(`SELECT entity_id, time, seq FROM entity_events_recent WHERE ${key} >= (?, ?, ?) ORDER BY entity_id, time, seq LIMIT 1 OFFSET ?`)
       .raw();
@@ -82,7 +89,18 @@ export class TimelineLevels {
   /** Adds rows (inside the batch's transaction), in key order, then moves any excess. */
   append(rows: readonly TimelineRow[]): void {
     let recent = this.recent ?? (this.countRecent.get() as number);
-    for (const row of rows) recent += this.insertRecent.run(row.entityId, row.time, row.seq).changes;
+    const whole = rows.length - (rows.length % INSERT_CHUNK);
+    const values = new Array<unknown>(3 * INSERT_CHUNK);
+    for (let start = 0; start < whole; start += INSERT_CHUNK) {
+      for (let i = 0; i < INSERT_CHUNK; i++) {
+        const row = rows[start + i]!;
+        values[3 * i] = row.entityId;
+        values[3 * i + 1] = row.time;
+        values[3 * i + 2] = row.seq;
+      }
+      recent += this.insertRecentChunk.run(values).changes;
+    }
+    for (const row of rows.slice(whole)) recent += this.insertRecent.run(row.entityId, row.time, row.seq).changes;
     this.recent = recent > this.recentRows ? recent - this.settle(recent - this.recentRows) : recent;
   }
 
