@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { ChunkedInsert } from './sqlite-chunked-insert';
 
 /**
  * How many timeline rows the recent level holds before the writer moves rows into the settled
@@ -10,9 +11,6 @@ import type Database from 'better-sqlite3';
  * took ~9,300.
  */
 export const TIMELINE_RECENT_ROWS = 500_000;
-
-/** Rows a multi-row insert into the recent level takes at once: one statement, not one per row. */
-const INSERT_CHUNK = 64;
 
 /** One timeline row: an event (by its sequence number) about an entity, at the event's time. */
 export interface TimelineRow {
@@ -49,8 +47,7 @@ const FIRST_KEY: TimelineKey = ['', Number.MIN_SAFE_INTEGER, Number.MIN_SAFE_INT
  * may be high, which moves more rows than needed, never loses one.
  */
 export class TimelineLevels {
-  private readonly insertRecent: Database.Statement;
-  private readonly insertRecentChunk: Database.Statement;
+  private readonly insertRecent: ChunkedInsert;
   private readonly boundary: Database.Statement;
   private readonly moveRange: Database.Statement;
   private readonly deleteRange: Database.Statement;
@@ -67,10 +64,7 @@ export class TimelineLevels {
     private readonly recentRows = TIMELINE_RECENT_ROWS,
   ) {
     const key = '(entity_id, time, seq)';
-    const insert = (rows: number) =>
-      db.prepare(`INSERT OR IGNORE INTO entity_events_recent (entity_id, time, seq) VALUES ${new Array<string>(rows).fill('(?, ?, ?)').join(', ')}`);
-    this.insertRecent = insert(1);
-    this.insertRecentChunk = insert(INSERT_CHUNK);
+    this.insertRecent = new ChunkedInsert(db, 'INSERT OR IGNORE INTO entity_events_recent (entity_id, time, seq)', 3, 64);
     this.boundary = db
       .prepare(`SELECT entity_id, time, seq FROM entity_events_recent WHERE ${key} >= (?, ?, ?) ORDER BY entity_id, time, seq LIMIT 1 OFFSET ?`)
       .raw();
@@ -88,19 +82,7 @@ export class TimelineLevels {
 
   /** Adds rows (inside the batch's transaction), in key order, then moves any excess. */
   append(rows: readonly TimelineRow[]): void {
-    let recent = this.recent ?? (this.countRecent.get() as number);
-    const whole = rows.length - (rows.length % INSERT_CHUNK);
-    const values = new Array<unknown>(3 * INSERT_CHUNK);
-    for (let start = 0; start < whole; start += INSERT_CHUNK) {
-      for (let i = 0; i < INSERT_CHUNK; i++) {
-        const row = rows[start + i]!;
-        values[3 * i] = row.entityId;
-        values[3 * i + 1] = row.time;
-        values[3 * i + 2] = row.seq;
-      }
-      recent += this.insertRecentChunk.run(values).changes;
-    }
-    for (const row of rows.slice(whole)) recent += this.insertRecent.run(row.entityId, row.time, row.seq).changes;
+    const recent = (this.recent ?? (this.countRecent.get() as number)) + this.insertRecent.run(rows.map((row) => [row.entityId, row.time, row.seq]));
     this.recent = recent > this.recentRows ? recent - this.settle(recent - this.recentRows) : recent;
   }
 

@@ -18,6 +18,7 @@ import {
 } from './sqlite-rows';
 import type { TimelineRow } from './sqlite-timeline';
 import { TimelineLevels } from './sqlite-timeline';
+import { ChunkedInsert } from './sqlite-chunked-insert';
 
 const UNKNOWN = '(unknown)';
 /** Node ids a read of the batch's nodes takes at once. */
@@ -46,7 +47,7 @@ export class SqliteWriter {
   private readonly updateNode: Database.Statement;
   private readonly updateNodeOfSameKind: Database.Statement;
   private readonly deleteKey: Database.Statement;
-  private readonly insertRelationship: Database.Statement;
+  private readonly insertRelationships: ChunkedInsert;
   private readonly updateRelationship: Database.Statement;
   private readonly noteSharedSubject: Database.Statement;
   private readonly bumpCounter: Database.Statement;
@@ -78,7 +79,7 @@ export class SqliteWriter {
     // UPDATE sets one of its columns, even to the value it had, and a node's kind rarely changes.
     this.updateNodeOfSameKind = db.prepare(`UPDATE nodes SET (${columnsAfter(NODE_COLUMNS, 2)}) = ${placeholders(NODE_WIDTH - 2)} WHERE id = ?`);
     this.deleteKey = db.prepare('DELETE FROM relationships WHERE src = ? AND type = ? AND dst = ?');
-    this.insertRelationship = db.prepare(`INSERT INTO relationships (${RELATIONSHIP_COLUMNS}) VALUES ${placeholders(RELATIONSHIP_WIDTH)}`);
+    this.insertRelationships = new ChunkedInsert(db, `INSERT INTO relationships (${RELATIONSHIP_COLUMNS})`, RELATIONSHIP_WIDTH, 32);
     // Only columns outside every index: an interval confirmed again rewrites one row, not four B-trees.
     // Bound as the row's columns after its key, then its key.
     this.updateRelationship = db.prepare(`
@@ -215,6 +216,9 @@ export class SqliteWriter {
       else loaded.set(key, [rel]);
     }
     const keyed = writes.relationships.map((write) => ({ write, key: relKeyString(write.key) }));
+    // Rows to insert, in key order, after every delete of a key whose intervals moved.
+    const inserts: unknown[][] = [];
+    const workloadEdges: { subject: string; workload: string }[] = [];
     for (const { write, key } of keyed.sort((a, b) => compareIds(a.key, b.key))) {
       const before = loaded.get(key);
       changes(relationshipChangeFrom(write.key.type, before ?? [], write.intervals));
@@ -226,11 +230,11 @@ export class SqliteWriter {
         continue;
       }
       if (before) this.deleteKey.run(write.key.from, write.key.type, write.key.to);
-      for (const interval of write.intervals) this.insertRelationship.run(fromRelationship(interval));
-      if (write.intervals.length > 0 && WORKLOAD_EDGE_TYPES.includes(write.key.type)) {
-        this.noteSharedSubject.run({ subject: write.key.to, workload: write.key.from });
-      }
+      for (const interval of write.intervals) inserts.push(fromRelationship(interval));
+      if (write.intervals.length > 0 && WORKLOAD_EDGE_TYPES.includes(write.key.type)) workloadEdges.push({ subject: write.key.to, workload: write.key.from });
     }
+    this.insertRelationships.run(inserts);
+    for (const edge of workloadEdges) this.noteSharedSubject.run(edge);
     return { changedFrom, leftAtChanges };
   }
 }
