@@ -23,7 +23,7 @@ describe('the timeline’s two levels', () => {
     const store = open();
     const levels = new TimelineLevels(store.db, 3);
     let seq = 0;
-    const append = (...entities: string[]) => levels.append(entities.map((entityId) => ({ entityId, time: 1, seq: ++seq })));
+    const append = (...entities: string[]) => levels.append(entities.map((entityId) => [entityId, 1, ++seq] as const));
 
     append('a', 'b', 'c', 'd', 'e');
     expect(keysIn(store, 'entity_events')).toEqual(['a@1#1', 'b@1#2']);
@@ -54,10 +54,10 @@ describe('the timeline’s two levels', () => {
     const store = open();
     const levels = new TimelineLevels(store.db, 100);
     // 150 rows: two whole chunks of 64 and 22 left; then a batch of one.
-    const rows = Array.from({ length: 150 }, (_, i) => ({ entityId: `nhi:${String(i).padStart(3, '0')}`, time: 1_000 + i, seq: i + 1 }));
+    const rows = Array.from({ length: 150 }, (_, i) => [`nhi:${String(i).padStart(3, '0')}`, 1_000 + i, i + 1] as const);
     levels.append(rows);
-    levels.append([{ entityId: 'nhi:zzz', time: 5, seq: 151 }]);
-    const expected = [...rows, { entityId: 'nhi:zzz', time: 5, seq: 151 }].map(({ entityId, time, seq }) => `${entityId}@${time}#${seq}`);
+    levels.append([['nhi:zzz', 5, 151]]);
+    const expected = [...rows, ['nhi:zzz', 5, 151] as const].map(([entityId, time, seq]) => `${entityId}@${time}#${seq}`);
     const settled = keysIn(store, 'entity_events');
     expect([...settled, ...keysIn(store, 'entity_events_recent')].sort()).toEqual(expected.sort());
     // 151 rows over a level of 100: the first batch settled 50, the second one more.

@@ -12,19 +12,18 @@ import { ChunkedInsert } from './sqlite-chunked-insert';
  */
 export const TIMELINE_RECENT_ROWS = 500_000;
 
-/** One timeline row: an event (by its sequence number) about an entity, at the event's time. */
-export interface TimelineRow {
-  readonly entityId: string;
-  readonly time: number;
-  readonly seq: number | bigint;
-}
+/**
+ * One timeline row, in its key's column order: an event (by its sequence number) about an entity,
+ * at the event's time. A tuple, as the insert binds it.
+ */
+export type TimelineRow = readonly [entityId: string, time: number, seq: number | bigint];
 
 /** The timeline rows of an entity between two times, from both levels, under `alias`. */
 export function timelineLevels(alias: string): readonly string[] {
   return [`entity_events ${alias}`, `entity_events_recent ${alias}`];
 }
 
-type TimelineKey = readonly [entityId: string, time: number, seq: number | bigint];
+type TimelineKey = TimelineRow;
 
 /** Before every key: entity ids are never empty. */
 const FIRST_KEY: TimelineKey = ['', Number.MIN_SAFE_INTEGER, Number.MIN_SAFE_INTEGER];
@@ -82,7 +81,7 @@ export class TimelineLevels {
 
   /** Adds rows (inside the batch's transaction), in key order, then moves any excess. */
   append(rows: readonly TimelineRow[]): void {
-    const recent = (this.recent ?? (this.countRecent.get() as number)) + this.insertRecent.run(rows.map((row) => [row.entityId, row.time, row.seq]));
+    const recent = (this.recent ?? (this.countRecent.get() as number)) + this.insertRecent.run(rows);
     this.recent = recent > this.recentRows ? recent - this.settle(recent - this.recentRows) : recent;
   }
 

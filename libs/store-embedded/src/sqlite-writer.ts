@@ -134,7 +134,7 @@ export class SqliteWriter {
       outcomes.push('accepted');
       entry.accepted++;
       entry.lastEventTime = Math.max(entry.lastEventTime ?? event.time, event.time);
-      for (const entityId of event.entityIds) timeline.push({ entityId, time: event.time, seq: inserted.lastInsertRowid });
+      for (const entityId of event.entityIds) timeline.push([entityId, event.time, inserted.lastInsertRowid]);
       for (const fact of event.facts) facts.push(fact);
       for (const followUp of event.followUps ?? []) {
         this.insertFollowUp.run(followUpKey(followUp.kind, event.source, event.id), followUp.kind, followUp.payload);
@@ -143,7 +143,7 @@ export class SqliteWriter {
 
     const written = facts.length > 0 ? this.writeFacts(facts) : { changedFrom: null, leftAtChanges: [] };
     this.departures.afterWrite(written.changedFrom, written.leftAtChanges);
-    timeline.sort((a, b) => compareIds(a.entityId, b.entityId) || a.time - b.time);
+    timeline.sort((a, b) => compareIds(a[0], b[0]) || a[1] - b[1]);
     this.timeline.append(timeline);
 
     for (const letter of batch.deadLetters) {
