@@ -49,6 +49,23 @@ describeEachStore('history, idempotency and event-time order', (open) => {
     expect(outcome.outcomes).toEqual(['accepted', 'duplicate']);
   });
 
+  it('a batch of many events, some sent before and some twice within it, accepts each new one once and files it under its own entity', async () => {
+    // 150 events, each about an entity of its own: more than a store may write in one statement.
+    const each = Array.from({ length: 150 }, (_, i) => event(T0 + i, [ref('NHI', `nhi:b${i}`)], { id: `b${i}` }));
+    await store.applyBatch({ events: each.slice(70, 90), deadLetters: [] });
+    // Event 5 again right after it, event 3 again far after it, and 70–89 stored already.
+    const sent = [...each.slice(0, 6), each[5]!, ...each.slice(6, 120), each[3]!, ...each.slice(120)];
+    const outcome = await store.applyBatch({ events: sent, deadLetters: [] });
+    const stored = (event: AcceptedEvent) => Number(event.id.slice(1)) >= 70 && Number(event.id.slice(1)) < 90;
+    expect(outcome.outcomes).toEqual(sent.map((event, i) => (i === 6 || i === 121 || stored(event) ? 'duplicate' : 'accepted')));
+    for (let i = 0; i < 150; i += 1) {
+      const entries = (await store.timeline(`nhi:b${i}`, null, null, { first: 10 })).items;
+      expect(entries.map((entry) => [entry.eventId, entry.time])).toEqual([[`b${i}`, T0 + i]]);
+    }
+    const status = await store.ingestionStatus();
+    expect(status.sources).toEqual([expect.objectContaining({ source: 'conformance', accepted: 150, duplicates: 22 })]);
+  });
+
   it('a late (older) fact does not undo a newer one', async () => {
     await apply(store, ...history());
     // Arriving late: an older department, an older manager, an older grant.
@@ -121,16 +138,42 @@ describeEachStore('history, idempotency and event-time order', (open) => {
   });
 
   it('a rotated credential’s successor takes over its open relationships, even one nothing has described yet', async () => {
-    await apply(store, event(T0, [node('NHI', 'nhi:r'), node('Credential', 'cred:r1'), node('SecretStore', 'store:v'), rel('AUTHENTICATES', 'cred:r1', 'nhi:r'), rel('STORED_IN', 'cred:r1', 'store:v')]));
+    await apply(
+      store,
+      event(T0, [
+        node('NHI', 'nhi:r'),
+        node('Credential', 'cred:r1'),
+        node('SecretStore', 'store:v'),
+        node('Workload', 'workload:w'),
+        rel('AUTHENTICATES', 'cred:r1', 'nhi:r'),
+        rel('STORED_IN', 'cred:r1', 'store:v'),
+        rel('USES', 'workload:w', 'cred:r1'),
+      ]),
+    );
     // A later batch: the rotation names a successor no event has described.
-    await apply(store, event(T1, [inherit('cred:r1', 'cred:r2', ['AUTHENTICATES', 'STORED_IN'])]));
+    await apply(store, event(T1, [inherit('cred:r1', 'cred:r2', ['AUTHENTICATES', 'STORED_IN', 'USES'])]));
     expect(await store.getNode('cred:r2')).toMatchObject({ kind: 'Credential', placeholder: true, validFrom: T1 });
     expect(await store.getNode('nhi:r')).toMatchObject({ placeholder: false, validFrom: T0 });
-    const out = async (id: string, type: 'AUTHENTICATES' | 'STORED_IN', asOf: number) =>
-      (await store.neighbours({ id, type, direction: 'out', asOf, page: { first: 10 } })).items.map((n) => n.node.id);
-    expect(await out('cred:r2', 'AUTHENTICATES', T1 + 1)).toEqual(['nhi:r']);
-    expect(await out('cred:r2', 'STORED_IN', T1 + 1)).toEqual(['store:v']);
-    expect(await out('cred:r2', 'AUTHENTICATES', T0 + 1)).toEqual([]);
+    const at = async (id: string, type: 'AUTHENTICATES' | 'STORED_IN' | 'USES', direction: 'out' | 'in', asOf: number) =>
+      (await store.neighbours({ id, type, direction, asOf, page: { first: 10 } })).items.map((n) => n.node.id);
+    expect(await at('cred:r2', 'AUTHENTICATES', 'out', T1 + 1)).toEqual(['nhi:r']);
+    expect(await at('cred:r2', 'STORED_IN', 'out', T1 + 1)).toEqual(['store:v']);
+    // A credential is the target of USES: the workload that used the old one uses the new one.
+    expect(await at('cred:r2', 'USES', 'in', T1 + 1)).toEqual(['workload:w']);
+    expect(await at('cred:r2', 'AUTHENTICATES', 'out', T0 + 1)).toEqual([]);
+  });
+
+  it('a rotation in the same batch as the relationships it passes on, and a second rotation after it, pass them all on', async () => {
+    await apply(
+      store,
+      event(T0, [node('NHI', 'nhi:s'), node('Credential', 'cred:s1'), node('Workload', 'workload:s'), rel('AUTHENTICATES', 'cred:s1', 'nhi:s'), rel('USES', 'workload:s', 'cred:s1')]),
+      event(T1, [inherit('cred:s1', 'cred:s2', ['AUTHENTICATES', 'STORED_IN', 'USES'])]),
+      event(T2, [inherit('cred:s2', 'cred:s3', ['AUTHENTICATES', 'STORED_IN', 'USES'])]),
+    );
+    const at = async (id: string, type: 'AUTHENTICATES' | 'USES', direction: 'out' | 'in') =>
+      (await store.neighbours({ id, type, direction, asOf: T2 + 1, page: { first: 10 } })).items.map((n) => n.node.id);
+    expect(await at('cred:s3', 'AUTHENTICATES', 'out')).toEqual(['nhi:s']);
+    expect(await at('cred:s3', 'USES', 'in')).toEqual(['workload:s']);
   });
 
   it('any order that keeps each subject’s order gives the same graph', async () => {

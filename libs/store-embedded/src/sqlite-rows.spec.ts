@@ -37,6 +37,23 @@ describe('stored property times', () => {
     expect(roundTrip(node)).toEqual(node.propertyTimes);
   });
 
+  it('take as their base the time most shown properties share, the first shown of equal counts', () => {
+    // The first shown property has the rarer time: the base is still the one most share.
+    const most = fixtureNodeState('NHI', 'nhi:aws:sa-1', T0, { attributes: { a: 1, b: 2, c: 3 }, propertyTimes: { a: T0 + 1, b: T0, c: T0, $kind: T0 } });
+    expect(JSON.parse(encodePropertyTimes(most))).toEqual([T0, { a: T0 + 1 }]);
+    expect(roundTrip(most)).toEqual(most.propertyTimes);
+    // Two times, two properties each: the first shown property's time is the base.
+    const tie = fixtureNodeState('NHI', 'nhi:aws:sa-1', T0, { attributes: { a: 1, b: 2, c: 3 }, propertyTimes: { a: T0 + 1, b: T0, c: T0 + 1, $kind: T0 } });
+    expect(JSON.parse(encodePropertyTimes(tie))).toEqual([T0 + 1, { b: T0, $kind: T0 }]);
+    expect(roundTrip(tie)).toEqual(tie.propertyTimes);
+  });
+
+  it('keep a time for a property the row does not show, even at the base time: a placeholder’s kind', () => {
+    const node = fixtureNodeState('NHI', 'nhi:aws:sa-1', T0, { placeholder: true, attributes: { platform: 'aws' }, propertyTimes: { platform: T0, $kind: T0 } });
+    expect(JSON.parse(encodePropertyTimes(node))).toEqual([T0, { $kind: T0 }]);
+    expect(roundTrip(node)).toEqual(node.propertyTimes);
+  });
+
   it('keep a name set to null, which the row cannot show', () => {
     let node = mergeNode(undefined, fact(T0, { name: 'etl', attributes: { platform: 'aws' } }));
     node = mergeNode(node, fact(T0 + 9, { name: null as unknown as string }));

@@ -1,4 +1,4 @@
-import type { AttributeValue, Confidence, GraphNode, GraphRelationship, NodeKind, NodeState, RelationKind } from '@lineage/domain';
+import type { AttributeValue, Confidence, EpochMs, GraphNode, GraphRelationship, NodeKind, NodeState, RelationKind } from '@lineage/domain';
 
 /**
  * Rows the writer binds, and the mapping of raw read rows to domain types; nothing else parses rows.
@@ -127,31 +127,63 @@ function shownProperties(node: GraphNode): string[] {
 
 export function encodePropertyTimes(node: NodeState): string {
   const times = node.propertyTimes;
-  const shown = shownProperties(node);
-  const counts = new Map<number, number>();
+  const base = sharedTime(times, shownProperties(node));
+  if (base === undefined) return JSON.stringify(times);
+  let exceptions: [string, number][] | undefined;
+  for (const key of Object.keys(times)) {
+    const time = times[key]!;
+    if (time !== base || !isShown(node, key)) (exceptions ??= []).push([key, time]);
+  }
+  // fromEntries, not assignment: a property named `__proto__` stays a key of its own.
+  return JSON.stringify(exceptions ? [base, Object.fromEntries(exceptions)] : [base]);
+}
+
+/**
+ * The time most of the shown properties were written at (of equal counts, the first shown), or
+ * undefined when there are none or one has no time. Nearly always they all share one.
+ */
+function sharedTime(times: Readonly<Record<string, EpochMs>>, shown: readonly string[]): EpochMs | undefined {
+  let first: EpochMs | undefined;
+  let uniform = true;
   for (const key of shown) {
     const time = times[key];
-    if (time === undefined) return JSON.stringify(times);
-    counts.set(time, (counts.get(time) ?? 0) + 1);
+    if (time === undefined) return undefined;
+    first ??= time;
+    if (time !== first) uniform = false;
   }
-  let base: number | undefined;
+  if (uniform) return first;
+  const counts = new Map<EpochMs, number>();
+  for (const key of shown) counts.set(times[key]!, (counts.get(times[key]!) ?? 0) + 1);
+  let base: EpochMs | undefined;
   let most = 0;
   for (const [time, count] of counts) {
     if (count > most) [base, most] = [time, count];
   }
-  if (base === undefined) return JSON.stringify(times);
-  const shownSet = new Set(shown);
-  const exceptions = Object.entries(times).filter(([key, time]) => time !== base || !shownSet.has(key));
-  // fromEntries, not assignment: a property named `__proto__` stays a key of its own.
-  return JSON.stringify(exceptions.length > 0 ? [base, Object.fromEntries(exceptions)] : [base]);
+  return base;
+}
+
+/** Whether the row shows `key` (is it among `shownProperties(node)`), without listing them. */
+function isShown(node: GraphNode, key: string): boolean {
+  if (key === KIND_TIME && !node.placeholder) return true;
+  if (key === NAME_TIME && node.name !== null) return true;
+  return Object.hasOwn(node.attributes, key);
 }
 
 export function decodePropertyTimes(text: string, node: GraphNode): Record<string, number> {
   const stored = JSON.parse(text) as Record<string, number> | [number, Record<string, number>?];
   if (!Array.isArray(stored)) return stored;
-  const [base, exceptions = {}] = stored;
-  // fromEntries defines every key as the row's own, whatever its name; an exception overrides the base.
-  return Object.fromEntries([...shownProperties(node).map((key) => [key, base] as const), ...Object.entries(exceptions)]);
+  const [base, exceptions] = stored;
+  const times: Record<string, number> = {};
+  for (const key of shownProperties(node)) setOwn(times, key, base);
+  // An exception overrides the base.
+  if (exceptions) for (const key of Object.keys(exceptions)) setOwn(times, key, exceptions[key]!);
+  return times;
+}
+
+/** Sets a key of the object's own, whatever its name (`__proto__` included, as `fromEntries` would). */
+function setOwn(target: Record<string, number>, key: string, value: number): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
 }
 
 /** A relationship from a raw row whose `relationshipColumns` start at `at` (for a joined row). */

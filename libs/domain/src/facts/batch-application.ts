@@ -110,22 +110,56 @@ export function stateRequest(facts: readonly GraphFact[]): StateRequest {
   return { nodeIds, relKeys, anchors: [...anchors.values()] };
 }
 
+/** The relationship keys at each anchor (type, side, id) that a batch's anchored facts look up. */
+class AnchorIndex {
+  /** Per type, its `from` and `to` sides' keys by anchor id; only the sides a fact looks up. */
+  private readonly byType = new Map<RelationKind, [Map<string, Set<string>> | null, Map<string, Set<string>> | null]>();
+
+  /** Indexes the sides that `unrelate-others` and `inherit` facts look up, and no others. */
+  constructor(facts: readonly GraphFact[]) {
+    for (const fact of facts) {
+      if (fact.op === 'unrelate-others') this.watch(fact.type, fact.anchor);
+      else if (fact.op === 'inherit') for (const type of fact.types) this.watch(type, inheritSide(type));
+    }
+  }
+
+  add(key: RelKey, keyString: string): void {
+    const sides = this.byType.get(key.type);
+    if (!sides) return;
+    if (sides[0]) addTo(sides[0], key.from, keyString);
+    if (sides[1]) addTo(sides[1], key.to, keyString);
+  }
+
+  /** The keys of `type` whose `side` end is `id`, as a list the caller may change keys under. */
+  keysAt(type: RelationKind, side: 'from' | 'to', id: string): string[] {
+    const keys = this.byType.get(type)?.[side === 'from' ? 0 : 1]?.get(id);
+    return keys ? [...keys] : [];
+  }
+
+  private watch(type: RelationKind, side: 'from' | 'to'): void {
+    let sides = this.byType.get(type);
+    if (!sides) this.byType.set(type, (sides = [null, null]));
+    sides[side === 'from' ? 0 : 1] ??= new Map();
+  }
+}
+
+function addTo(index: Map<string, Set<string>>, id: string, keyString: string): void {
+  const keys = index.get(id);
+  if (keys) keys.add(keyString);
+  else index.set(id, new Set([keyString]));
+}
+
 export function applyFacts(state: LoadedState, facts: readonly GraphFact[]): WriteSet {
   const nodes = new Map(state.nodes);
   const dirtyNodes = new Set<string>();
   const intervals = new Map<string, GraphRelationship[]>();
   const keys = new Map<string, RelKey>();
-  const byAnchor = new Map<string, Set<string>>();
+  const anchors = new AnchorIndex(facts);
   const dirtyRels = new Set<string>();
 
   const index = (key: RelKey, keyString: string): void => {
     keys.set(keyString, key);
-    for (const side of ['from', 'to'] as const) {
-      const anchorKey = `${key.type}|${side}|${key[side]}`;
-      let set = byAnchor.get(anchorKey);
-      if (!set) byAnchor.set(anchorKey, (set = new Set()));
-      set.add(keyString);
-    }
+    anchors.add(key, keyString);
   };
   for (const rel of state.relationships) {
     const key: RelKey = { type: rel.type, from: rel.from, to: rel.to };
@@ -178,7 +212,7 @@ export function applyFacts(state: LoadedState, facts: readonly GraphFact[]): Wri
         break;
       case 'unrelate-others': {
         const keep = new Set(fact.keep);
-        for (const keyString of [...(byAnchor.get(`${fact.type}|${fact.anchor}|${fact.anchorId}`) ?? [])]) {
+        for (const keyString of anchors.keysAt(fact.type, fact.anchor, fact.anchorId)) {
           const key = keys.get(keyString)!;
           const other = fact.anchor === 'from' ? key.to : key.from;
           if (keep.has(other)) continue;
@@ -189,7 +223,7 @@ export function applyFacts(state: LoadedState, facts: readonly GraphFact[]): Wri
       case 'inherit':
         for (const type of fact.types) {
           const side = inheritSide(type);
-          for (const keyString of [...(byAnchor.get(`${type}|${side}|${fact.fromId}`) ?? [])]) {
+          for (const keyString of anchors.keysAt(type, side, fact.fromId)) {
             const key = keys.get(keyString)!;
             const held = intervals.get(keyString)!.find((i) => isValidAt(i, fact.time));
             if (!held) continue;
