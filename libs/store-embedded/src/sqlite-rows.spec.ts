@@ -1,6 +1,6 @@
 import { type NodeFact, type NodeState, mergeNode, retireNode } from '@lineage/domain';
 import { fixtureNodeState } from '@lineage/domain/testing';
-import { decodePropertyTimes, encodePropertyTimes } from './sqlite-rows';
+import { decodePropertyTimes, encodePropertyTimes, fromNodeState } from './sqlite-rows';
 
 const T0 = Date.UTC(2024, 0, 1);
 
@@ -111,5 +111,37 @@ describe('stored property times', () => {
       }
       expect(stored).toEqual(direct);
     }
+  });
+});
+
+describe('a node row to write', () => {
+  const stored = mergeNode(undefined, fact(T0, { name: 'etl', attributes: { platform: 'aws', environment: 'prod' } }));
+  // As read back, in a spacing the writer never makes: a text that is reused shows it.
+  const row = [...fromNodeState(stored).slice(0, 9), '{"platform": "aws", "environment": "prod"}', `[ ${T0} ]`];
+
+  it('reuses the stored texts of properties a merge left as they were', () => {
+    const seenAgain = mergeNode(stored, fact(T0 + 9, { defines: false }));
+    const written = fromNodeState(seenAgain, { state: stored, row });
+    expect(written.slice(9)).toEqual(row.slice(9));
+    expect(written[5]).toBe(T0 + 9);
+    // A value said again later: the same attributes, new times.
+    const restated = mergeNode(stored, fact(T0 + 9, { defines: false, attributes: { platform: 'aws' } }));
+    expect(fromNodeState(restated, { state: stored, row }).slice(9)).toEqual([row[9], JSON.stringify([T0, { platform: T0 + 9 }])]);
+  });
+
+  it('encodes them again when a property changed, or when the times were stored whole', () => {
+    const moved = mergeNode(stored, fact(T0 + 9, { defines: false, attributes: { environment: 'staging' } }));
+    expect(fromNodeState(moved, { state: stored, row }).slice(9)).toEqual(fromNodeState(moved).slice(9));
+    const whole = [...row.slice(0, 10), JSON.stringify(stored.propertyTimes)];
+    const written = fromNodeState(stored, { state: stored, row: whole });
+    expect(written[9]).toBe(row[9]);
+    expect(written[10]).toBe(`[${T0}]`);
+  });
+
+  it('encodes the times again when the row would show other properties: a placeholder defined, a name set to null', () => {
+    const unnamed: NodeState = { ...stored, name: null };
+    expect(fromNodeState(unnamed, { state: stored, row })[10]).toBe(encodePropertyTimes(unnamed));
+    const placeholder: NodeState = { ...stored, placeholder: true };
+    expect(fromNodeState(stored, { state: placeholder, row })[10]).toBe(encodePropertyTimes(stored));
   });
 });

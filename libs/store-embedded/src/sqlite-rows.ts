@@ -203,7 +203,29 @@ export function relationshipAt(row: readonly unknown[], at: number): GraphRelati
   };
 }
 
-export function fromNodeState(node: NodeState): NodeRow {
+/** A node as the writer read it: its state, and the raw row (`NODE_COLUMNS`) it came from. */
+export interface StoredNode {
+  readonly state: NodeState;
+  readonly row: readonly unknown[];
+}
+
+/**
+ * The row the writer binds for a node. Given the node as it was stored, the row's attribute and
+ * property-time texts are reused where the merge left those objects as they were (it shares them
+ * when a fact wins no property: `mergeNode`), instead of encoding the same values again. Property
+ * times stored whole, in the form older releases wrote, are packed anew.
+ */
+export function fromNodeState(node: NodeState, stored?: StoredNode): NodeRow {
+  const sameAttributes = stored !== undefined && node.attributes === stored.state.attributes;
+  const storedTimes = stored?.row[NODE_READ_WIDTH];
+  const sameTimes =
+    sameAttributes &&
+    node.propertyTimes === stored.state.propertyTimes &&
+    // What the packed form leaves to its base is what the row shows: the same here.
+    node.placeholder === stored.state.placeholder &&
+    (node.name === null) === (stored.state.name === null) &&
+    typeof storedTimes === 'string' &&
+    storedTimes.startsWith('[');
   return [
     node.id,
     node.kind,
@@ -214,8 +236,8 @@ export function fromNodeState(node: NodeState): NodeRow {
     node.validFrom,
     node.validTo,
     node.placeholder ? 1 : 0,
-    JSON.stringify(node.attributes),
-    encodePropertyTimes(node),
+    sameAttributes ? (stored.row[NODE_READ_WIDTH - 1] as string) : JSON.stringify(node.attributes),
+    sameTimes ? storedTimes : encodePropertyTimes(node),
   ];
 }
 

@@ -16,6 +16,7 @@ import {
   relationshipColumns,
   relationshipOf,
 } from './sqlite-rows';
+import type { StoredNode } from './sqlite-rows';
 import type { TimelineRow } from './sqlite-timeline';
 import { TimelineLevels } from './sqlite-timeline';
 import { ChunkedInsert } from './sqlite-chunked-insert';
@@ -159,11 +160,14 @@ export class SqliteWriter {
   private writeFacts(facts: readonly GraphFact[]): { changedFrom: EpochMs | null; leftAtChanges: LeftAtChange[] } {
     const request = stateRequest(facts);
     const nodes = new Map<string, NodeState>();
+    // Each node's row as read: what the write reuses of it (`fromNodeState`).
+    const stored = new Map<string, StoredNode>();
     const ids = [...request.nodeIds].sort(compareIds);
     for (let start = 0; start < ids.length; start += NODE_READ_CHUNK) {
       for (const row of this.selectNodes.all(JSON.stringify(ids.slice(start, start + NODE_READ_CHUNK))) as unknown[][]) {
-        const node = nodeStateAt(row);
-        nodes.set(node.id, node);
+        const state = nodeStateAt(row);
+        nodes.set(state.id, state);
+        stored.set(state.id, { state, row });
       }
     }
     const relationships: GraphRelationship[] = [];
@@ -198,7 +202,7 @@ export class SqliteWriter {
     const leftAtChanges: LeftAtChange[] = [];
     for (const node of [...writes.nodes].sort((a, b) => compareIds(a.id, b.id))) {
       const before = nodes.get(node.id);
-      const row = fromNodeState(node);
+      const row = fromNodeState(node, stored.get(node.id));
       if (!before) this.insertNode.run(row);
       else if (before.kind === node.kind) this.updateNodeOfSameKind.run(row.slice(2), row[0]);
       else this.updateNode.run(row.slice(1), row[0]);

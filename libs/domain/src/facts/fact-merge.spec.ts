@@ -26,6 +26,34 @@ describe('mergeNode', () => {
     expect(inOrder.attributes).toEqual(late.attributes);
   });
 
+  it('shares the property objects when a fact wins no property, and never changes the ones it was given', () => {
+    const node = mergeNode(undefined, fact(10, { department: 'eng' }, true));
+    const seenAgain = mergeNode(node, fact(20, {}));
+    expect(seenAgain.attributes).toBe(node.attributes);
+    expect(seenAgain.propertyTimes).toBe(node.propertyTimes);
+    expect(seenAgain.lastSeen).toBe(20);
+    // An older value: nothing won.
+    const older = mergeNode(node, fact(5, { department: 'sales' }));
+    expect([older.attributes, older.propertyTimes]).toEqual([node.attributes, node.propertyTimes]);
+    expect(older.attributes).toBe(node.attributes);
+    expect(older.propertyTimes).toBe(node.propertyTimes);
+    // The same value again, later: its time moves, the attributes stay shared.
+    const restated = mergeNode(node, fact(25, { department: 'eng' }));
+    expect(restated.attributes).toBe(node.attributes);
+    expect(restated.propertyTimes).toEqual({ ...node.propertyTimes, department: 25 });
+    expect(node.propertyTimes['department']).toBe(10);
+    const before = { attributes: { ...node.attributes }, times: { ...node.propertyTimes } };
+    const moved = mergeNode(node, fact(30, { department: 'sales' }));
+    expect(moved.attributes).toEqual({ department: 'sales' });
+    expect(moved.propertyTimes).toEqual({ ...before.times, department: 30 });
+    expect(node.attributes).toEqual(before.attributes);
+    expect(node.propertyTimes).toEqual(before.times);
+    // A name or a kind won is a change of the times, copied the same way.
+    const named = mergeNode(node, { ...fact(40, {}), name: 'Pat' });
+    expect(named.propertyTimes).not.toBe(node.propertyTimes);
+    expect(node.propertyTimes).toEqual(before.times);
+  });
+
   it('breaks a tie at the same instant the same way whatever the order', () => {
     const a = mergeNode(mergeNode(undefined, fact(5, { status: 'left' })), fact(5, { status: 'active' }));
     const b = mergeNode(mergeNode(undefined, fact(5, { status: 'active' })), fact(5, { status: 'left' }));

@@ -26,28 +26,50 @@ function newer(time: EpochMs, value: unknown, previousTime: EpochMs | undefined,
   return JSON.stringify(value) > JSON.stringify(previous);
 }
 
+/**
+ * Merges a node fact into a node. The result shares the node's `attributes` and `propertyTimes`
+ * objects where the fact changes nothing in them (most facts only say a node was seen again; some
+ * say a property's value again, later, which moves its time only), and copies each before its
+ * first change: a merge never changes an object it was given, and a writer can tell an unchanged
+ * one by identity.
+ */
 export function mergeNode(existing: NodeState | undefined, fact: NodeFact): NodeState {
-  const times: Record<string, EpochMs> = { ...(existing?.propertyTimes ?? {}) };
-  const attributes: Record<string, AttributeValue> = { ...(existing?.attributes ?? {}) };
-  for (const [key, value] of Object.entries(fact.attributes ?? {})) {
-    if (value === undefined) continue;
-    if (newer(fact.time, value, times[key], attributes[key])) {
-      attributes[key] = value;
-      times[key] = fact.time;
+  let times: Record<string, EpochMs> = existing ? existing.propertyTimes : {};
+  let attributes: Record<string, AttributeValue> = existing ? existing.attributes : {};
+  let ownTimes = !existing;
+  let ownAttributes = !existing;
+  const write = (key: string, time: EpochMs): void => {
+    if (!ownTimes) times = { ...times };
+    ownTimes = true;
+    times[key] = time;
+  };
+  const written = fact.attributes;
+  if (written) {
+    for (const key of Object.keys(written)) {
+      const value = written[key];
+      if (value === undefined) continue;
+      if (newer(fact.time, value, times[key], attributes[key])) {
+        write(key, fact.time);
+        // The same value again, later: only its time moves.
+        if (attributes[key] === value && Object.hasOwn(attributes, key)) continue;
+        if (!ownAttributes) attributes = { ...attributes };
+        ownAttributes = true;
+        attributes[key] = value;
+      }
     }
   }
 
   let name = existing?.name ?? null;
   if (fact.name !== undefined && newer(fact.time, fact.name, times[NAME_KEY], name)) {
     name = fact.name;
-    times[NAME_KEY] = fact.time;
+    write(NAME_KEY, fact.time);
   }
 
   let kind: NodeKind = existing?.kind ?? fact.kind;
   const wasPlaceholder = existing ? existing.placeholder : true;
   if (fact.defines && (wasPlaceholder || newer(fact.time, fact.kind, times[KIND_KEY], kind))) {
     kind = fact.kind;
-    times[KIND_KEY] = fact.time;
+    write(KIND_KEY, fact.time);
   }
 
   const placeholder = wasPlaceholder && !fact.defines;
