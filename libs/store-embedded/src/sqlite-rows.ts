@@ -125,6 +125,13 @@ function shownProperties(node: GraphNode): string[] {
   return keys;
 }
 
+/** Whether `shownProperties(node)` holds `key` (the same rule), without listing them. */
+function isShown(node: GraphNode, key: string): boolean {
+  if (key === KIND_TIME && !node.placeholder) return true;
+  if (key === NAME_TIME && node.name !== null) return true;
+  return Object.hasOwn(node.attributes, key);
+}
+
 export function encodePropertyTimes(node: NodeState): string {
   const times = node.propertyTimes;
   const base = sharedTime(times, shownProperties(node));
@@ -160,13 +167,6 @@ function sharedTime(times: Readonly<Record<string, EpochMs>>, shown: readonly st
     if (count > most) [base, most] = [time, count];
   }
   return base;
-}
-
-/** Whether the row shows `key` (is it among `shownProperties(node)`), without listing them. */
-function isShown(node: GraphNode, key: string): boolean {
-  if (key === KIND_TIME && !node.placeholder) return true;
-  if (key === NAME_TIME && node.name !== null) return true;
-  return Object.hasOwn(node.attributes, key);
 }
 
 export function decodePropertyTimes(text: string, node: GraphNode): Record<string, number> {

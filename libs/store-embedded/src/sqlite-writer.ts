@@ -16,7 +16,6 @@ import {
   relationshipColumns,
   relationshipOf,
 } from './sqlite-rows';
-import type { StoredNode } from './sqlite-rows';
 import type { TimelineRow } from './sqlite-timeline';
 import { TimelineLevels } from './sqlite-timeline';
 import { ChunkedInsert } from './sqlite-chunked-insert';
@@ -161,13 +160,13 @@ export class SqliteWriter {
     const request = stateRequest(facts);
     const nodes = new Map<string, NodeState>();
     // Each node's row as read: what the write reuses of it (`fromNodeState`).
-    const stored = new Map<string, StoredNode>();
+    const rowsRead = new Map<string, readonly unknown[]>();
     const ids = [...request.nodeIds].sort(compareIds);
     for (let start = 0; start < ids.length; start += NODE_READ_CHUNK) {
       for (const row of this.selectNodes.all(JSON.stringify(ids.slice(start, start + NODE_READ_CHUNK))) as unknown[][]) {
         const state = nodeStateAt(row);
         nodes.set(state.id, state);
-        stored.set(state.id, { state, row });
+        rowsRead.set(state.id, row);
       }
     }
     const relationships: GraphRelationship[] = [];
@@ -202,7 +201,7 @@ export class SqliteWriter {
     const leftAtChanges: LeftAtChange[] = [];
     for (const node of [...writes.nodes].sort((a, b) => compareIds(a.id, b.id))) {
       const before = nodes.get(node.id);
-      const row = fromNodeState(node, stored.get(node.id));
+      const row = fromNodeState(node, before && { state: before, row: rowsRead.get(node.id)! });
       if (!before) this.insertNode.run(row);
       else if (before.kind === node.kind) this.updateNodeOfSameKind.run(row.slice(2), row[0]);
       else this.updateNode.run(row.slice(1), row[0]);
